@@ -1,0 +1,75 @@
+# thidua — the command index. `make run` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run serve test e2e lint fmt messages vendor system-deps bench check-deploy clean-db
+
+help:
+	@echo "make run     - set up everything and serve the demo at http://$(HOST):$(PORT)"
+	@echo "make test    - run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make e2e     - only the browser journeys"
+	@echo "make lint    - ruff check and format check;  make fmt - reformat"
+	@echo "make messages - refresh and compile the vi/en translation catalogues"
+	@echo "make vendor  - re-copy Bootstrap and htmx from npm into static/vendor"
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+# Debian packages the app and its tests need: fonts with Vietnamese glyphs, WeasyPrint's
+# libraries, poppler (pdftotext/pdftoppm) and chromium for the browser tests.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+var:
+	@mkdir -p var
+
+run: $(VENV)/.installed var
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo --if-empty
+	@echo "thidua: http://$(HOST):$(PORT)  (demo logins: see README.md)"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed system-deps var
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+e2e: $(VENV)/.dev-installed system-deps
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py makemessages -l en -l vi --no-location --ignore=.venv --ignore=static/vendor
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+vendor:
+	npm install --no-audit --no-fund --prefix var/npm bootstrap@$$(node -p "require('./package.json').dependencies.bootstrap") htmx.org@$$(node -p "require('./package.json').dependencies['htmx.org']")
+	cp var/npm/node_modules/bootstrap/dist/css/bootstrap.min.css* var/npm/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* var/npm/node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	cp var/npm/node_modules/htmx.org/dist/htmx.min.js var/npm/node_modules/htmx.org/LICENSE static/vendor/htmx/
+
+check-deploy: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	  ALLOWED_HOSTS=thidua.example.gov.vn $(PY) manage.py check --deploy --fail-level WARNING

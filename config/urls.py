@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from blocs.views.home import home
+
+admin.site.site_header = "thidua — Quản trị"
+admin.site.site_title = "thidua"
+admin.site.index_title = "Quản trị dữ liệu"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("tai-khoan/", include("accounts.urls")),
+    path("", include("blocs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,124 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.fields import NFCCharField, NFCTextField, SearchKeyField, SortKeyField
+from units.text import search_key
+
+
+class UnitKind(models.TextChoices):
+    SO_NGANH = "so_nganh", _("Sở, ban, ngành")
+    DANG = "dang", _("Cơ quan Đảng")
+    DOAN_THE = "doan_the", _("Mặt trận, đoàn thể")
+    TRUNG_UONG = "trung_uong", _("Cơ quan Trung ương đóng trên địa bàn")
+    SU_NGHIEP = "su_nghiep", _("Đơn vị sự nghiệp, trung tâm, ban quản lý")
+    DOANH_NGHIEP = "doanh_nghiep", _("Doanh nghiệp")
+    DIA_PHUONG = "dia_phuong", _("Xã, phường, đặc khu")
+    KHAC = "khac", _("Khác")
+
+
+class Rating(models.TextChoices):
+    """A unit's task-completion rating for a year (xếp loại mức độ hoàn thành nhiệm vụ)."""
+
+    HTXSNV = "HTXSNV", _("Hoàn thành xuất sắc nhiệm vụ")
+    HTTNV = "HTTNV", _("Hoàn thành tốt nhiệm vụ")
+    HTNV = "HTNV", _("Hoàn thành nhiệm vụ")
+    KHTNV = "KHTNV", _("Không hoàn thành nhiệm vụ")
+
+
+class UnitQuerySet(models.QuerySet):
+    def search(self, query: str) -> "UnitQuerySet":
+        """Match every word of the query against name, short name and code, ignoring diacritics."""
+        qs = self
+        for word in search_key(query).split():
+            qs = qs.filter(search_key__contains=word)
+        return qs
+
+    def vietnamese_order(self) -> "UnitQuerySet":
+        return self.order_by("sort_key", "pk")
+
+    def active(self) -> "UnitQuerySet":
+        return self.filter(active=True)
+
+
+class Unit(models.Model):
+    """A member unit (đơn vị): an agency, a commune, a company, that belongs to a bloc each year."""
+
+    name = NFCCharField(_("Tên đơn vị"), max_length=255)
+    short_name = NFCCharField(_("Tên viết tắt"), max_length=100, blank=True)
+    code = models.SlugField(
+        _("Mã đơn vị"),
+        max_length=40,
+        unique=True,
+        help_text=_("Mã duy nhất, không dấu, dùng khi nhập/xuất Excel, ví dụ: STC."),
+        error_messages={"unique": _("Đã có đơn vị dùng mã này.")},
+    )
+    kind = models.CharField(_("Loại hình"), max_length=20, choices=UnitKind.choices, default=UnitKind.SO_NGANH)
+    address = NFCCharField(_("Địa chỉ"), max_length=255, blank=True)
+    leader_name = NFCCharField(_("Thủ trưởng đơn vị"), max_length=150, blank=True)
+    leader_title = NFCCharField(_("Chức vụ thủ trưởng"), max_length=150, blank=True)
+    note = NFCTextField(_("Ghi chú"), blank=True)
+    active = models.BooleanField(_("Đang hoạt động"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    search_key = SearchKeyField(sources=("name", "short_name", "code"))
+    sort_key = SortKeyField(sources=("name",))
+    history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["sort_key", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AwardLevel(models.TextChoices):
+    NATIONAL = "national", _("Nhà nước, Chính phủ")
+    PROVINCIAL = "provincial", _("Tỉnh")
+    BASE = "base", _("Cơ sở")
+
+
+class NomineeKind(models.TextChoices):
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
+
+
+class AwardType(models.Model):
+    """A title or award a unit can register for, be proposed for and receive.
+
+    It lives here, beside the units, because a unit's award history and a bloc's title
+    registrations and rule sets all refer to it; the nomination workflow builds on it.
+    """
+
+    code = models.SlugField(
+        _("Mã"),
+        max_length=40,
+        unique=True,
+        error_messages={"unique": _("Đã có hình thức khen thưởng dùng mã này.")},
+    )
+    name = NFCCharField(_("Tên danh hiệu, hình thức khen thưởng"), max_length=255, unique=True)
+    short_name = NFCCharField(_("Tên viết tắt"), max_length=50, blank=True)
+    level = models.CharField(_("Cấp"), max_length=20, choices=AwardLevel.choices)
+    nominee_kind = models.CharField(
+        _("Đối tượng"), max_length=20, choices=NomineeKind.choices, default=NomineeKind.COLLECTIVE
+    )
+    is_title = models.BooleanField(
+        _("Là danh hiệu thi đua"),
+        default=False,
+        help_text=_("Danh hiệu thi đua (đăng ký đầu năm) hay hình thức khen thưởng."),
+    )
+    order = models.PositiveSmallIntegerField(_("Thứ tự"), default=100)
+    active = models.BooleanField(_("Đang dùng"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("danh hiệu, hình thức khen thưởng")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
