@@ -34,6 +34,8 @@ def history_rows(obj, limit: int = 25) -> list[HistoryRow]:
             delta = record.diff_against(older, excluded_fields=_SKIP)
             for change in delta.changes:
                 changes.append((labels.get(change.field, change.field), _show(change.old), _show(change.new)))
+        if older is not None and record.history_type == "~" and not changes:
+            continue  # a save that changed nothing shown here (a sign-in updating last_login, say)
         who = str(record.history_user) if record.history_user else str(_("Hệ thống"))
         rows.append(HistoryRow(record.history_date, who, _ACTIONS.get(record.history_type, ""), changes))
     return rows

@@ -10,7 +10,7 @@ from blocs import services
 from blocs.access import blocs_visible_to
 from blocs.forms import BlocForm, CopyYearForm, MembershipAddForm, MembershipChangeForm
 from blocs.models import Bloc, BlocKind, MemberRole, Membership
-from blocs.views.mixins import Guarded, YearMixin
+from blocs.views.mixins import Guarded, ObjectGuarded, YearMixin
 from units.concurrency import VersionedUpdateMixin
 from units.history import history_rows, membership_history
 
@@ -58,7 +58,7 @@ class BlocList(Guarded, YearMixin, ListView):
         return context
 
 
-class BlocDetail(Guarded, YearMixin, DetailView):
+class BlocDetail(ObjectGuarded, YearMixin, DetailView):
     """A bloc's members for the working year, its history across years, and its change log."""
 
     permission_required = "blocs.view_bloc"
@@ -110,7 +110,7 @@ class BlocCreate(Guarded, CreateView):
         return reverse("blocs:detail", args=[self.object.pk])
 
 
-class BlocUpdate(Guarded, VersionedUpdateMixin, UpdateView):
+class BlocUpdate(ObjectGuarded, VersionedUpdateMixin, UpdateView):
     permission_required = "blocs.change_bloc"
     form_class = BlocForm
     template_name = "blocs/form.html"

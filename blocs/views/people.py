@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from blocs.models import Bloc, Role
-from blocs.views.mixins import Guarded
+from blocs.views.mixins import Guarded, ObjectGuarded
 from units.concurrency import VersionedUpdateMixin
 from units.history import history_rows
 from units.models import Unit
@@ -85,7 +85,7 @@ class UserCreate(Guarded, CreateView):
         return reverse("blocs:user_detail", args=[self.object.pk])
 
 
-class UserDetail(Guarded, DetailView):
+class UserDetail(ObjectGuarded, DetailView):
     permission_required = "accounts.manage_users"
     template_name = "accounts/user_detail.html"
     context_object_name = "person"
@@ -99,7 +99,7 @@ class UserDetail(Guarded, DetailView):
         return context
 
 
-class UserUpdate(Guarded, VersionedUpdateMixin, UpdateView):
+class UserUpdate(ObjectGuarded, VersionedUpdateMixin, UpdateView):
     permission_required = "accounts.manage_users"
     form_class = UserEditForm
     template_name = "accounts/user_form.html"

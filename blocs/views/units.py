@@ -9,7 +9,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from blocs.access import units_visible_to
 from blocs.forms import UnitForm
 from blocs.models import Membership
-from blocs.views.mixins import Guarded, YearMixin
+from blocs.views.mixins import Guarded, ObjectGuarded, YearMixin
 from units.concurrency import VersionedUpdateMixin
 from units.history import history_rows
 from units.models import Unit, UnitKind
@@ -55,7 +55,7 @@ class UnitList(Guarded, YearMixin, ListView):
         return context
 
 
-class UnitDetail(Guarded, DetailView):
+class UnitDetail(ObjectGuarded, DetailView):
     permission_required = "units.view_unit"
     template_name = "units/unit_detail.html"
     context_object_name = "unit"
@@ -81,7 +81,7 @@ class UnitCreate(Guarded, CreateView):
         return reverse("blocs:unit_detail", args=[self.object.pk])
 
 
-class UnitUpdate(Guarded, VersionedUpdateMixin, UpdateView):
+class UnitUpdate(ObjectGuarded, VersionedUpdateMixin, UpdateView):
     permission_required = "units.change_unit"
     form_class = UnitForm
     template_name = "units/form.html"

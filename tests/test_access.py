@@ -1,0 +1,189 @@
+"""Every URL, every persona: exactly the access each role should have.
+
+The table below must name every URL pattern of the project (a test checks that), so a new view
+cannot be added without deciding who may use it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import UserFactory
+
+PERSONAS = ["anonymous", "viewer", "board", "secretary_a", "secretary_b", "officer_a"]
+LOGIN = 302  # anonymous users are sent to the sign-in page
+
+
+def _all(code):
+    return dict.fromkeys(PERSONAS[1:], code)
+
+
+def expect(anonymous=LOGIN, **codes):
+    return {"anonymous": anonymous, **codes}
+
+
+SIGNED_IN_200 = expect(**_all(200))
+BOARD_ONLY = expect(viewer=403, board=200, secretary_a=403, secretary_b=403, officer_a=403)
+BOARD_ONLY_POST = expect(viewer=403, board=302, secretary_a=403, secretary_b=403, officer_a=403)
+PROVINCE_READERS = expect(viewer=200, board=200, secretary_a=403, secretary_b=403, officer_a=403)
+
+# (url name, kwargs builder, method, POST data builder, expected status per persona)
+CASES = [
+    ("home", None, "get", None, SIGNED_IN_200),
+    ("blocs:set_year", None, "post", lambda w: {"year": "2024", "next": "/"}, expect(**_all(302))),
+    ("blocs:list", None, "get", None, SIGNED_IN_200),
+    ("blocs:create", None, "get", None, BOARD_ONLY),
+    ("blocs:copy_year", None, "post", lambda w: {"from_year": "2025", "to_year": "2026"}, BOARD_ONLY_POST),
+    (
+        "blocs:detail",
+        lambda w: {"pk": w["bloc_a"].pk},
+        "get",
+        None,
+        expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=200),
+    ),
+    (
+        "blocs:detail",
+        lambda w: {"pk": w["bloc_b"].pk},
+        "get",
+        None,
+        expect(viewer=200, board=200, secretary_a=404, secretary_b=200, officer_a=404),
+    ),
+    (
+        "blocs:update",
+        lambda w: {"pk": w["bloc_a"].pk},
+        "get",
+        None,
+        expect(viewer=403, board=200, secretary_a=403, secretary_b=404, officer_a=403),
+    ),
+    (
+        "blocs:membership_add",
+        lambda w: {"pk": w["bloc_a"].pk},
+        "post",
+        lambda w: {"unit": w["spare"].pk, "role": "member"},
+        expect(viewer=403, board=302, secretary_a=403, secretary_b=404, officer_a=403),
+    ),
+    (
+        "blocs:bloc_copy_year",
+        lambda w: {"pk": w["bloc_a"].pk},
+        "post",
+        lambda w: {"from_year": "2025", "to_year": "2026"},
+        expect(viewer=403, board=302, secretary_a=403, secretary_b=404, officer_a=403),
+    ),
+    (
+        "blocs:membership_change",
+        lambda w: {"membership_pk": w["unit_a3"].memberships.get().pk},
+        "post",
+        lambda w: {"role": "member", "note": "", "version": "1"},
+        expect(viewer=403, board=302, secretary_a=403, secretary_b=404, officer_a=403),
+    ),
+    ("blocs:unit_list", None, "get", None, SIGNED_IN_200),
+    ("blocs:unit_create", None, "get", None, BOARD_ONLY),
+    (
+        "blocs:unit_detail",
+        lambda w: {"pk": w["unit_a1"].pk},
+        "get",
+        None,
+        expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=404),
+    ),
+    (
+        "blocs:unit_detail",
+        lambda w: {"pk": w["unit_a3"].pk},
+        "get",
+        None,
+        expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=200),
+    ),
+    (
+        "blocs:unit_update",
+        lambda w: {"pk": w["unit_a3"].pk},
+        "get",
+        None,
+        expect(viewer=403, board=200, secretary_a=403, secretary_b=404, officer_a=403),
+    ),
+    ("blocs:ruleset_list", None, "get", None, SIGNED_IN_200),
+    ("blocs:ruleset_create", None, "post", lambda w: {"year": "2026"}, BOARD_ONLY_POST),
+    ("blocs:ruleset_detail", lambda w: {"year": 2025}, "get", None, SIGNED_IN_200),
+    ("blocs:ruleset_update", lambda w: {"year": 2025}, "get", None, BOARD_ONLY),
+    ("blocs:registry_io", None, "get", None, PROVINCE_READERS),
+    ("blocs:registry_template", None, "get", None, PROVINCE_READERS),
+    ("blocs:registry_export", None, "get", None, PROVINCE_READERS),
+    ("blocs:registry_import", None, "post", lambda w: {}, BOARD_ONLY),
+    ("blocs:user_list", None, "get", None, BOARD_ONLY),
+    ("blocs:user_create", None, "get", None, BOARD_ONLY),
+    ("blocs:user_detail", lambda w: {"pk": w["someone"].pk}, "get", None, BOARD_ONLY),
+    ("blocs:user_update", lambda w: {"pk": w["someone"].pk}, "get", None, BOARD_ONLY),
+    ("blocs:user_password", lambda w: {"pk": w["someone"].pk}, "get", None, BOARD_ONLY),
+    (
+        "blocs:role_add",
+        lambda w: {"pk": w["someone"].pk},
+        "post",
+        lambda w: {"kind": "viewer"},
+        BOARD_ONLY_POST,
+    ),
+    (
+        "blocs:role_remove",
+        lambda w: {"pk": w["someone"].pk, "role_pk": w["someone"].roles.get().pk},
+        "post",
+        lambda w: {},
+        BOARD_ONLY_POST,
+    ),
+    ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
+    ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
+    ("accounts:password_change", None, "get", None, SIGNED_IN_200),
+    ("accounts:password_change_done", None, "get", None, SIGNED_IN_200),
+]
+
+# Patterns with their own, Django-provided access control, tested separately below.
+OUTSIDE_TABLE = {"admin", "set_language"}
+
+
+def _pattern_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = entry.namespace
+            if namespace in OUTSIDE_TABLE:
+                continue
+            yield from _pattern_names(entry, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(entry, URLPattern) and entry.name and entry.name not in OUTSIDE_TABLE:
+            yield f"{prefix}{entry.name}"
+
+
+def test_table_covers_every_url_pattern():
+    assert set(_pattern_names()) == {case[0] for case in CASES}
+
+
+@pytest.fixture
+def access_world(world, personas):
+    from tests.factories import RoleFactory, UnitFactory
+
+    someone = UserFactory(username="someone")
+    RoleFactory(user=someone, kind="viewer")
+    return {**world, "spare": UnitFactory(name="Sở Ngoại vụ", code="sngv"), "someone": someone}
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method", "data", "expected"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access(persona, name, kwargs, method, data, expected, access_world, personas, client_for):
+    url = reverse(name, kwargs=kwargs(access_world) if kwargs else None)
+    client = client_for(personas[persona])
+    response = client.get(url) if method == "get" else client.post(url, data(access_world))
+    assert response.status_code == expected[persona], f"{persona} {method.upper()} {url}"
+    if response.status_code == LOGIN and persona == "anonymous" and name != "accounts:logout":
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_admin_is_for_staff_only(client_for, board):
+    assert client_for(None).get("/quan-tri/").status_code == 302
+    assert client_for(board).get("/quan-tri/").status_code == 302  # not staff: sent to the admin sign-in
+    board.is_staff = board.is_superuser = True
+    board.save()
+    assert client_for(board).get("/quan-tri/").status_code == 200
+
+
+def test_lists_hide_other_blocs(client_for, secretary_a, officer_a, world):
+    page = client_for(secretary_a).get(reverse("blocs:list")).content.decode()
+    assert world["bloc_a"].name in page
+    assert world["bloc_b"].name not in page
+    units = client_for(officer_a).get(reverse("blocs:unit_list")).content.decode()
+    assert world["unit_a3"].name in units
+    assert world["unit_a1"].name not in units
+    assert world["unit_b1"].name not in units
