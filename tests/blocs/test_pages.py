@@ -134,3 +134,8 @@ def test_bloc_detail_queries_are_bounded(client_for, viewer, world, year, django
     with django_assert_max_num_queries(16):
         response = client.get(reverse("blocs:detail", args=[bloc.pk]), {"nam": year})
     assert len(response.context["members"]) == 33
+
+
+def test_vietnamese_by_default_whatever_the_browser_language(client_for, viewer, world):
+    page = client_for(viewer).get(reverse("blocs:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page
