@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +21,15 @@ class UnitForm(VersionedModelForm):
 
 
 class MembershipAddForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị"))
-    role = forms.ChoiceField(choices=MemberRole.choices, initial=MemberRole.MEMBER, label=_("Vai trò"))
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Đơn vị"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    role = forms.ChoiceField(
+        choices=MemberRole.choices,
+        initial=MemberRole.MEMBER,
+        label=_("Vai trò"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     note = forms.CharField(max_length=255, required=False, label=_("Ghi chú"))
 
     def __init__(self, *args, year: int, **kwargs):
@@ -60,7 +69,29 @@ class RuleSetForm(VersionedModelForm):
             "tie_break",
             "note",
         ]
-        widgets = {"legal_basis": forms.Textarea(attrs={"rows": 5}), "tie_break": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "legal_basis": forms.Textarea(attrs={"rows": 5}),
+            "tie_break": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "name",
+            "issued_by",
+            "legal_basis",
+            Row(Column("vote_base", css_class="col-md-6"), Column("vote_threshold_num"), Column("vote_threshold_den")),
+            "vote_threshold_strict",
+            Row(Column("quorum_num"), Column("quorum_den")),
+            Row(Column("score_max"), Column("score_step"), Column("bonus_cap")),
+            "tie_break",
+            "note",
+            "version",
+        )
 
     def clean(self):
         data = super().clean()
@@ -76,6 +107,20 @@ class RuleSetForm(VersionedModelForm):
 
 
 class AwardRuleForm(forms.ModelForm):
+    """One row of the rule set's award table: plain widgets, labels in the table header."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            select = isinstance(field.widget, forms.Select)
+            css = "form-select form-select-sm" if select else "form-control form-control-sm"
+            if name != "DELETE":
+                field.widget.attrs["class"] = css
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = "—"
+            elif isinstance(field, forms.ChoiceField) and not field.required:
+                field.choices = [("", "—"), *(c for c in field.choices if c[0] != "")]
+
     class Meta:
         model = AwardRule
         fields = [
