@@ -45,6 +45,17 @@ def unit_in_users_blocs(user, unit) -> bool:
     return Membership.objects.filter(unit=unit, bloc_id__in=scope.bloc_ids).exists()
 
 
+@rules.predicate
+def heads_bloc(user, bloc) -> bool:
+    return bloc is not None and bloc.pk in scope_of(user).head_of
+
+
+@rules.predicate
+def scores_unit_self(user, unit) -> bool:
+    """A unit officer gives their own unit's self score; bloc staff may enter it for any member."""
+    return is_unit_officer(user, unit) or unit_in_users_blocs(user, unit)
+
+
 signed_in = rules.is_authenticated
 
 # Registry: blocs and units.
@@ -57,6 +68,15 @@ rules.add_perm("blocs.import_registry", is_board)
 rules.add_perm("units.view_unit", signed_in & (reads_province | is_unit_officer | unit_in_users_blocs))
 rules.add_perm("units.add_unit", is_board)
 rules.add_perm("units.change_unit", is_board)
+
+# The year's records of a bloc (pledge, registrations, scoring table, assessed scores, ratings).
+# Whether the year is still open is checked separately, on every write (blocs.services_year).
+rules.add_perm("blocs.edit_records", is_board | works_in_bloc)
+rules.add_perm("blocs.close_year", is_board | heads_bloc)
+rules.add_perm("blocs.reopen_year", is_board)
+# Per unit: its self score and its title registrations (the officer of the unit, or bloc staff).
+rules.add_perm("units.self_score", is_board | scores_unit_self)
+rules.add_perm("units.register_titles", is_board | scores_unit_self)
 
 # Rule sets: every signed-in user reads the rules that apply to them; the board edits them.
 rules.add_perm("blocs.view_ruleset", signed_in)

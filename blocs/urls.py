@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blocs.views import blocs, home, people, registry_io, rulesets, units
+from blocs.views import blocs, grid, home, people, pledges, ranking, registry_io, rulesets, scoring_table, units, year
 
 app_name = "blocs"
 
@@ -36,4 +36,15 @@ urlpatterns += [
     path("nguoi-dung/<int:pk>/mat-khau/", people.UserSetPassword.as_view(), name="user_password"),
     path("nguoi-dung/<int:pk>/vai-tro/", people.RoleAdd.as_view(), name="role_add"),
     path("nguoi-dung/<int:pk>/vai-tro/<int:role_pk>/thu-hoi/", people.RoleRemove.as_view(), name="role_remove"),
+]
+
+# The year's records of a bloc: /khoi/<pk>/nam/<year>/…  Each area's views module lists its own `urls`.
+urlpatterns += [
+    path("khoi/<int:pk>/nam/<int:year>/", year.YearOverview.as_view(), name="year"),
+    path("khoi/<int:pk>/nam/<int:year>/khoa-so/", year.YearClose.as_view(), name="year_close"),
+    path("khoi/<int:pk>/nam/<int:year>/mo-lai/", year.YearReopen.as_view(), name="year_reopen"),
+    *scoring_table.urls,
+    *pledges.urls,
+    *grid.urls,
+    *ranking.urls,
 ]

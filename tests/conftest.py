@@ -116,3 +116,12 @@ def client_for(client):
 def _fast_password_hashing(settings):
     """PBKDF2 is slow on purpose; tests create many accounts and need no protection against cracking."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def scoring(world, year):
+    """Bloc A's scoring table for YEAR, copied from the province template (the example table)."""
+    from blocs.services_scoring import scoring_table_copy, scoring_template_ensure
+
+    template = scoring_template_ensure()
+    return scoring_table_copy(source=template, bloc=world["bloc_a"], year=year)

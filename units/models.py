@@ -122,3 +122,64 @@ class AwardType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AnnualRating(models.Model):
+    """A unit's task-completion rating for one year, with the staff counts the labour titles need.
+
+    Kept for every year, earlier ones imported: award checks look back two to five years.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("Đơn vị"))
+    year = models.PositiveSmallIntegerField(_("Năm"))
+    rating = models.CharField(_("Xếp loại"), max_length=10, choices=Rating.choices)
+    staff_total = models.PositiveIntegerField(
+        _("Tổng số cán bộ, công chức, viên chức, người lao động"), null=True, blank=True
+    )
+    staff_completed = models.PositiveIntegerField(_("Số hoàn thành nhiệm vụ trở lên"), null=True, blank=True)
+    staff_advanced = models.PositiveIntegerField(_("Số đạt «Lao động tiên tiến»"), null=True, blank=True)
+    staff_emulation_fighters = models.PositiveIntegerField(_("Số đạt «Chiến sĩ thi đua cơ sở»"), null=True, blank=True)
+    note = NFCCharField(_("Ghi chú"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("xếp loại năm")
+        verbose_name_plural = _("xếp loại hằng năm")
+        ordering = ["-year", "unit__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                name="rating_one_per_unit_year",
+                violation_error_message=_("Đơn vị đã có xếp loại của năm này."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff_completed__lte=models.F("staff_total"))
+                | models.Q(staff_completed__isnull=True)
+                | models.Q(staff_total__isnull=True),
+                name="rating_completed_le_total",
+                violation_error_message=_("Số hoàn thành nhiệm vụ không được lớn hơn tổng số người."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff_advanced__lte=models.F("staff_total"))
+                | models.Q(staff_advanced__isnull=True)
+                | models.Q(staff_total__isnull=True),
+                name="rating_advanced_le_total",
+                violation_error_message=_("Số «Lao động tiên tiến» không được lớn hơn tổng số người."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff_emulation_fighters__lte=models.F("staff_advanced"))
+                | models.Q(staff_emulation_fighters__isnull=True)
+                | models.Q(staff_advanced__isnull=True),
+                name="rating_fighters_le_advanced",
+                violation_error_message=_("Số «Chiến sĩ thi đua cơ sở» không được lớn hơn số «Lao động tiên tiến»."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100),
+                name="rating_year_range",
+                violation_error_message=_("Năm phải trong khoảng 2000–2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year}: {self.rating}"
