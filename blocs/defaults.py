@@ -69,7 +69,8 @@ SCORING_TEMPLATE = [
         ("I.3", "Thực hiện cải cách hành chính, chuyển đổi số", "normal", Decimal(10)),
     ]),
     ("II", "Tổ chức phong trào thi đua và công tác khen thưởng", "group", Decimal(25), [
-        ("II.1", "Ban hành kế hoạch, phát động phong trào thi đua thường xuyên và theo chuyên đề", "normal", Decimal(8)),
+        ("II.1", "Ban hành kế hoạch, phát động phong trào thi đua thường xuyên và theo chuyên đề", "normal",
+         Decimal(8)),
         ("II.2", "Phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến", "normal", Decimal(7)),
         ("II.3", "Công tác khen thưởng kịp thời, đúng đối tượng, đúng quy trình", "normal", Decimal(10)),
     ]),
