@@ -62,8 +62,7 @@ fmt: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.installed
-	DEBUG=true $(PY) manage.py makemessages -l en -l vi --no-location --ignore=.venv --ignore=static/vendor
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+	scripts/messages
 
 vendor:
 	npm install --no-audit --no-fund --prefix var/npm bootstrap@$$(node -p "require('./package.json').dependencies.bootstrap") htmx.org@$$(node -p "require('./package.json').dependencies['htmx.org']")

@@ -6,7 +6,7 @@ table's bonus cap) and penalty items (-max..0). Group nodes only hold other crit
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -33,6 +33,8 @@ def parse_score(raw: str | Decimal | int | float | None) -> Decimal | None:
     """Read a typed score: "7,5" and "7.5" both mean 7.5; empty means no score. Raises on text."""
     if raw is None:
         return None
+    if isinstance(raw, bool):  # an Excel TRUE/FALSE cell is not a score
+        raise ValidationError(_("«%(raw)s» không phải là số.") % {"raw": raw}, code="not_a_number")
     if isinstance(raw, Decimal):
         return raw
     if isinstance(raw, int | float):
@@ -90,7 +92,8 @@ def check_score(criterion: CriterionSpec, value: Decimal | None, step: Decimal) 
 
 
 def _floor_to(value: Decimal, step: Decimal) -> Decimal:
-    return (value // step) * step
+    """The multiple of `step` at or below `value` (towards minus infinity, also for penalties)."""
+    return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
 
 
 def check_bonus_total(bonus_sum: Decimal, cap: Decimal) -> None:

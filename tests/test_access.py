@@ -24,6 +24,10 @@ def expect(anonymous=LOGIN, **codes):
 SIGNED_IN_200 = expect(**_all(200))
 BOARD_ONLY = expect(viewer=403, board=200, secretary_a=403, secretary_b=403, officer_a=403)
 BOARD_ONLY_POST = expect(viewer=403, board=302, secretary_a=403, secretary_b=403, officer_a=403)
+BLOC_A_READ = expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=200)
+BLOC_A_STAFF_GET = expect(viewer=403, board=200, secretary_a=200, secretary_b=404, officer_a=403)
+BLOC_A_STAFF_POST = expect(viewer=403, board=302, secretary_a=302, secretary_b=404, officer_a=403)
+BOARD_ONLY_IN_A = expect(viewer=403, board=302, secretary_a=403, secretary_b=404, officer_a=403)
 PROVINCE_READERS = expect(viewer=200, board=200, secretary_a=403, secretary_b=403, officer_a=403)
 
 # (url name, kwargs builder, method, POST data builder, expected status per persona)
@@ -125,6 +129,174 @@ CASES = [
         lambda w: {},
         BOARD_ONLY_POST,
     ),
+    # The year's records of bloc A (scoring table, overview, closing).
+    ("blocs:year", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    ("blocs:year_close", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "post", lambda w: {}, BOARD_ONLY_IN_A),
+    (
+        "blocs:year_reopen",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"reason": "Bổ sung hồ sơ"},
+        BOARD_ONLY_IN_A,
+    ),
+    ("blocs:scoring_table", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    (
+        "blocs:scoring_table_create",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2026},
+        "post",
+        lambda w: {"source": "template"},
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "blocs:scoring_table_settings",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"name": "Bảng điểm", "bonus_cap": "5", "note": "", "version": "1"},
+        BLOC_A_STAFF_POST,
+    ),
+    ("blocs:criterion_add", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_STAFF_GET),
+    (
+        "blocs:criterion_edit",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "cid": w["criterion"].pk},
+        "get",
+        None,
+        BLOC_A_STAFF_GET,
+    ),
+    (
+        "blocs:criterion_remove",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "cid": w["criterion"].pk},
+        "post",
+        lambda w: {"action": "remove"},
+        BLOC_A_STAFF_POST,
+    ),
+    # Pledge and title registrations of bloc A (no pledge yet: editing sends back to the pledge page).
+    ("blocs:pledge", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    (
+        "blocs:pledge_edit",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "get",
+        None,
+        expect(viewer=403, board=302, secretary_a=302, secretary_b=404, officer_a=403),
+    ),
+    (
+        "blocs:pledge_copy",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"source": "previous"},
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "blocs:pledge_sign",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"unit": w["unit_a3"].pk, "signed_on": "2025-03-01", "signed_by": "Nguyễn Văn An", "state": ""},
+        expect(viewer=403, board=302, secretary_a=302, secretary_b=404, officer_a=302),
+    ),
+    (
+        "blocs:pledge_sign",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"unit": w["unit_a1"].pk, "signed_on": "2025-03-01", "signed_by": "Nguyễn Văn An", "state": ""},
+        BLOC_A_STAFF_POST,
+    ),
+    ("blocs:registrations", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    (
+        "blocs:registration_save",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"unit": w["unit_a3"].pk, "state": ""},
+        expect(viewer=403, board=302, secretary_a=302, secretary_b=404, officer_a=302),
+    ),
+    (
+        "blocs:registration_save",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"unit": w["unit_a1"].pk, "state": ""},
+        BLOC_A_STAFF_POST,
+    ),
+    # Ranking and ratings (xếp loại) of bloc A; every year's ratings in Excel (province-wide).
+    ("blocs:ranking", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    ("blocs:ratings", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    (
+        "blocs:ratings",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {
+            "xl-TOTAL_FORMS": "3",
+            "xl-INITIAL_FORMS": "3",
+            **{f"xl-{i}-unit": str(w[u].pk) for i, u in enumerate(["unit_a1", "unit_a2", "unit_a3"])},
+            "xl-0-rating": "HTXSNV",
+        },
+        BLOC_A_STAFF_POST,
+    ),
+    ("blocs:ratings_import", None, "get", None, BOARD_ONLY),
+    ("blocs:ratings_import", None, "post", lambda w: {}, BOARD_ONLY),
+    ("blocs:ratings_template", None, "get", None, PROVINCE_READERS),
+    ("blocs:ratings_export", None, "get", None, PROVINCE_READERS),
+    # The score grid of bloc A (a scoring table is made on the fly if the world has none).
+    (
+        "blocs:score_grid",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "get",
+        None,
+        expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=200),
+    ),
+    (
+        "blocs:score_grid_save",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {},
+        expect(viewer=403, board=302, secretary_a=302, secretary_b=404, officer_a=302),
+    ),
+    (
+        "blocs:score_cell",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {
+            "unit": w["unit_a3"].pk,
+            "criterion": w["bloc_a"]
+            .scoring_tables.get_or_create(year=2025, defaults={"name": "Bảng"})[0]
+            .criteria.get_or_create(code="I.1", defaults={"title": "Tiêu chí", "max_points": 30})[0]
+            .pk,
+            "field": "assessed",
+            "value": "5",
+            "version": "0",
+        },
+        expect(viewer=403, board=200, secretary_a=200, secretary_b=404, officer_a=403),
+    ),
+    (
+        "blocs:score_cell",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {
+            "unit": w["unit_a3"].pk,
+            "criterion": w["bloc_a"]
+            .scoring_tables.get_or_create(year=2025, defaults={"name": "Bảng"})[0]
+            .criteria.get_or_create(code="I.1", defaults={"title": "Tiêu chí", "max_points": 30})[0]
+            .pk,
+            "field": "self",
+            "value": "5",
+            "version": "0",
+        },
+        expect(viewer=403, board=200, secretary_a=200, secretary_b=404, officer_a=200),
+    ),
+    (
+        "blocs:score_xlsx",
+        lambda w: {
+            "pk": w["bloc_a"].scoring_tables.get_or_create(year=2025, defaults={"name": "Bảng"})[0].bloc_id,
+            "year": 2025,
+        },
+        "get",
+        None,
+        expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=200),
+    ),
+    (
+        "blocs:score_xlsx_upload",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {},
+        expect(viewer=403, board=200, secretary_a=200, secretary_b=404, officer_a=200),
+    ),
     ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),
@@ -152,12 +324,17 @@ def test_table_covers_every_url_pattern():
 
 
 @pytest.fixture
-def access_world(world, personas):
+def access_world(world, personas, scoring):
     from tests.factories import RoleFactory, UnitFactory
 
     someone = UserFactory(username="someone")
     RoleFactory(user=someone, kind="viewer")
-    return {**world, "spare": UnitFactory(name="Sở Ngoại vụ", code="sngv"), "someone": someone}
+    return {
+        **world,
+        "spare": UnitFactory(name="Sở Ngoại vụ", code="sngv"),
+        "someone": someone,
+        "criterion": scoring.criteria.get(code="I.1"),
+    }
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "data", "expected"), CASES, ids=[c[0] for c in CASES])

@@ -1,3 +1,427 @@
-"""Being written."""
+"""The score grid of a bloc's year: member units × scored criteria, with each unit's totals.
 
-urls: list = []
+One page, three ways to write: cell by cell from the keyboard (htmx posts each changed cell to
+`score_cell`, which answers with the cell's status and the unit's new totals), the whole grid as a
+plain form (no JavaScript: `score_grid_save`, all or nothing), and an Excel round trip. All three
+go through `blocs.services_scores`, which checks values, versions and the open year.
+"""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.generic import View
+
+from blocs import grid_xlsx
+from blocs.access import scope_of
+from blocs.models import Criterion, Membership, ScoringTable
+from blocs.services_scores import (
+    ASSESSED,
+    FIELDS,
+    NOTE,
+    SELF,
+    CellChange,
+    GridData,
+    grid_data,
+    score_set,
+    score_step,
+    scores_save,
+    show_value,
+    unit_totals,
+)
+from blocs.views.year import BlocYearMixin
+
+KIND_PARAM = "gia_tri"
+VALUE_KINDS = (ASSESSED, SELF)
+KIND_LABELS = {ASSESSED: gettext_lazy("Điểm thẩm định"), SELF: gettext_lazy("Điểm tự chấm")}
+STATE_FIELD = "state"
+ERRORS_SHOWN = 300
+
+
+def cell_key(unit_id: int, criterion_id: int) -> str:
+    return f"{unit_id}-{criterion_id}"
+
+
+class GridUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp Excel chấm điểm (.xlsx)"),
+        widget=forms.FileInput(attrs={"accept": f".xlsx,{grid_xlsx.XLSX_CONTENT_TYPE}"}),
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        limit = settings.UPLOAD_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            raise ValidationError(_("Tệp lớn hơn %(limit)s MB, không nhập được.") % {"limit": limit})
+        return upload.read()
+
+
+class _GridMixin(BlocYearMixin):
+    """Who may write which cells of this bloc-year's grid, and the grid page's context."""
+
+    def default_kind(self) -> str:
+        """Bloc staff and the board work on the assessment; a unit officer on their unit's self score."""
+        if not self.may_edit and scope_of(self.request.user).officer_of:
+            return SELF
+        return ASSESSED
+
+    def value_kind(self, source) -> str:
+        kind = source.get(KIND_PARAM, "")
+        return kind if kind in VALUE_KINDS else self.default_kind()
+
+    def self_score_units(self, unit_ids: list[int]) -> set[int]:
+        """The units whose self score the user may enter: the `units.self_score` rule, for many units
+        in at most one query (board: all; unit officers: their units; bloc staff: units of their blocs)."""
+        scope = scope_of(self.request.user)
+        if scope.is_board or self.bloc.pk in scope.bloc_ids:
+            return set(unit_ids)
+        allowed = {pk for pk in unit_ids if pk in scope.officer_of}
+        rest = [pk for pk in unit_ids if pk not in allowed]
+        if rest and scope.bloc_ids:
+            allowed |= set(
+                Membership.objects.filter(unit_id__in=rest, bloc_id__in=scope.bloc_ids).values_list(
+                    "unit_id", flat=True
+                )
+            )
+        return allowed
+
+    def editable_units(self, kind: str, unit_ids: list[int]) -> set[int]:
+        if self.closed:
+            return set()
+        if kind == ASSESSED:
+            return set(unit_ids) if self.may_edit else set()
+        return self.self_score_units(unit_ids)
+
+    def grid_url(self, kind: str | None = None) -> str:
+        url = reverse("blocs:score_grid", args=[self.bloc.pk, self.year])
+        return f"{url}?{KIND_PARAM}={kind}" if kind else url
+
+    def grid_context(self, kind: str, *, posted=None, errors=None, upload=None, upload_form=None) -> dict:
+        """Everything the grid template needs; `posted` and `errors` come back from a refused save.
+
+        posted: {(unit, criterion): (typed, version, original)}; errors: {(unit, criterion): ValidationError}.
+        """
+        posted, errors = posted or {}, errors or {}
+        members = self.members()
+        unit_ids = [m.unit_id for m in members]
+        data = grid_data(bloc_id=self.bloc.pk, year=self.year, unit_ids=unit_ids)
+        editable = self.editable_units(kind, unit_ids)
+        for node in (*data.criteria, *data.groups.values()):
+            node.max_shown = show_value(node.max_points)
+        rows, state = [], {}
+        for m in members:
+            row_editable = m.unit_id in editable
+            cells = []
+            for criterion in data.criteria:
+                cell = _cell(data, m, criterion, kind, row_editable, posted, errors)
+                if row_editable:
+                    state[cell["key"]] = [cell["version"], cell["original"]]
+                cells.append(cell)
+            rows.append(
+                {
+                    "membership": m,
+                    "unit": m.unit,
+                    "cells": cells,
+                    "editable": row_editable,
+                    "totals": totals_shown(data.totals(m.unit_id, kind)) if data.table else None,
+                }
+            )
+        error_list = [
+            {"unit": m.unit, "criterion": c, "message": errors[m.unit_id, c.pk].messages[0]}
+            for m in members
+            for c in data.criteria
+            if (m.unit_id, c.pk) in errors
+        ]
+        may_upload = not self.closed and bool(
+            self.editable_units(ASSESSED, unit_ids) or self.self_score_units(unit_ids)
+        )
+        return {
+            "table": data.table,
+            "bands": data.bands() if data.table else [],
+            "criteria": data.criteria,
+            "rows": rows,
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "kinds": [(k, KIND_LABELS[k], self.grid_url(k)) for k in VALUE_KINDS],
+            "any_editable": bool(editable) and data.table is not None,
+            "state_json": json.dumps(state, separators=(",", ":")),
+            "field_vals": json.dumps({"field": kind}),
+            "cell_url": reverse("blocs:score_cell", args=[self.bloc.pk, self.year]),
+            "step": show_value(score_step(self.year)) if data.table else "",
+            "bonus_cap": show_value(data.table.bonus_cap) if data.table else "",
+            "error_list": error_list[:ERRORS_SHOWN],
+            "errors_hidden": max(len(error_list) - ERRORS_SHOWN, 0),
+            "upload": upload,
+            "upload_errors": upload.errors[:ERRORS_SHOWN] if upload else [],
+            "upload_errors_hidden": max(len(upload.errors) - ERRORS_SHOWN, 0) if upload else 0,
+            "upload_form": upload_form or GridUploadForm(),
+            "may_upload": may_upload and data.table is not None,
+        }
+
+
+def totals_shown(totals) -> dict[str, str]:
+    """A unit's totals as the grid shows them (7,5 — not 7.50)."""
+    return {
+        "base": show_value(totals.base),
+        "bonus": show_value(totals.bonus),
+        "penalty": show_value(totals.penalty),
+        "total": show_value(totals.total),
+    }
+
+
+def _cell(data: GridData, m, criterion: Criterion, kind: str, editable: bool, posted, errors) -> dict:
+    key = (m.unit_id, criterion.pk)
+    value = data.value(m.unit_id, criterion.pk, kind)
+    version = data.version(m.unit_id, criterion.pk, kind)
+    saved = show_value(value)
+    cell = {
+        "key": cell_key(*key),
+        "unit_id": m.unit_id,
+        "criterion": criterion,
+        "shown": saved,
+        "saved": saved,
+        "version": version,
+        "original": saved,
+        "editable": editable,
+        "error": "",
+        "state": "",
+    }
+    if key in posted and key in errors:
+        typed, posted_version, original = posted[key]
+        error = errors[key]
+        conflict = error.code == "conflict"
+        cell.update(
+            shown=typed,
+            original=original,
+            # after a conflict the page now carries the current version: saving again is a deliberate choice
+            version=version if conflict else posted_version,
+            error=error.messages[0],
+            state="conflict" if conflict else "invalid",
+        )
+    elif key in posted:
+        typed, posted_version, original = posted[key]
+        if typed != original:  # typed but not refused: another cell's error stopped the save
+            cell.update(shown=typed, original=original, version=posted_version)
+    return cell
+
+
+class ScoreGrid(_GridMixin, View):
+    """GET: the grid. POST: the whole grid as one plain form (the path without JavaScript)."""
+
+    template_name = "blocs/year/grid.html"
+
+    def get(self, request, *args, **kwargs):
+        kind = self.value_kind(request.GET)
+        return self.render(self.grid_context(kind))
+
+    def render(self, extra: dict, status: int = 200) -> TemplateResponse:
+        return TemplateResponse(self.request, self.template_name, self.get_context_data(**extra), status=status)
+
+    def post(self, request, *args, **kwargs):
+        kind = self.value_kind(request.POST)
+        if self.closed:
+            raise PermissionDenied
+        members = self.members()
+        unit_ids = [m.unit_id for m in members]
+        editable = self.editable_units(kind, unit_ids)
+        if not editable:
+            raise PermissionDenied
+        table = ScoringTable.objects.filter(bloc=self.bloc, year=self.year).first()
+        if table is None:
+            messages.error(request, _("Khối chưa có bảng chấm điểm của năm này."))
+            return redirect(self.grid_url(kind))
+        try:
+            state = json.loads(request.POST.get(STATE_FIELD) or "{}")
+        except ValueError:
+            state = {}
+        criteria = list(table.criteria.filter(archived=False).values_list("pk", flat=True))
+        changes, posted = [], {}
+        for unit_id in unit_ids:
+            for criterion_id in criteria:
+                name = f"s-{cell_key(unit_id, criterion_id)}"
+                if name not in request.POST:
+                    continue
+                if unit_id not in editable:
+                    raise PermissionDenied
+                version, original = _state_of(state, cell_key(unit_id, criterion_id))
+                typed = request.POST[name].strip()
+                changes.append(CellChange(unit_id, criterion_id, typed, version, original, original is not None))
+                posted[unit_id, criterion_id] = (typed, version, original if original is not None else "")
+        try:
+            result = scores_save(table=table, field=kind, changes=changes, user=request.user)
+        except ValidationError as error:  # the year was closed meanwhile
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.grid_url(kind))
+        if result.ok:
+            messages.success(request, _saved_message(result))
+            return redirect(self.grid_url(kind))
+        return self.render(self.grid_context(kind, posted=posted, errors=result.errors))
+
+
+def _state_of(state: dict, key: str) -> tuple[int, str | None]:
+    """The version and value a cell had when the page was made (-1, None if the page did not say)."""
+    entry = state.get(key)
+    try:
+        return int(entry[0]), str(entry[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        return -1, None
+
+
+def _saved_message(result) -> str:
+    if not result.written and not result.cleared:
+        return _("Không có ô nào thay đổi, không có gì cần lưu.")
+    return _("Đã lưu %(written)s ô điểm, xóa %(cleared)s ô.") % {
+        "written": result.written,
+        "cleared": result.cleared,
+    }
+
+
+class ScoreCell(_GridMixin, View):
+    """One cell, posted by htmx when its value changes: answers with the cell's status, its new
+    version and the unit's totals (out-of-band). Refusals are HTTP 200 with the reason, so htmx
+    swaps them in like any answer; only missing rights (403) and unknown cells (404) are errors."""
+
+    http_method_names = ["post"]
+    template_name = "blocs/year/grid_cell.html#response"
+
+    def post(self, request, *args, **kwargs):
+        field_name = request.POST.get("field", "")
+        if field_name not in FIELDS:
+            return HttpResponseBadRequest(_("Không rõ loại giá trị cần lưu."))
+        if field_name != SELF:
+            self.require_edit()
+        try:
+            unit_id, criterion_id = int(request.POST["unit"]), int(request.POST["criterion"])
+        except (KeyError, ValueError):
+            return HttpResponseBadRequest(_("Thiếu đơn vị hoặc tiêu chí."))
+        table = get_object_or_404(ScoringTable, bloc=self.bloc, year=self.year)
+        criterion = get_object_or_404(Criterion.objects.select_related("table"), pk=criterion_id, table=table)
+        membership = get_object_or_404(
+            Membership.objects.select_related("unit"), bloc=self.bloc, year=self.year, unit_id=unit_id
+        )
+        unit = membership.unit
+        if field_name == SELF and (self.closed or not request.user.has_perm("units.self_score", unit)):
+            raise PermissionDenied
+        key = cell_key(unit_id, criterion_id)
+        raw = request.POST.get("value", request.POST.get(f"s-{key}", ""))
+        try:
+            version = int(request.POST.get("version", request.POST.get(f"v-{key}", "")))
+        except ValueError:
+            version = -1
+        context = {"key": key, "unit": unit, "criterion": criterion, "field": field_name, "typed": raw}
+        try:
+            score = score_set(
+                unit=unit,
+                criterion=criterion,
+                field=field_name,
+                raw_value=raw,
+                expected_version=version,
+                user=request.user,
+            )
+            value_attr, version_attr = FIELDS[field_name]
+            context.update(
+                state="saved",
+                value=getattr(score, value_attr),
+                version=getattr(score, version_attr),
+                saved_at=score.updated_at,
+            )
+        except ValidationError as error:
+            if error.code == "year_closed":
+                raise PermissionDenied from None
+            conflict = error.code == "conflict"
+            context.update(
+                state="conflict" if conflict else "invalid",
+                message=error.messages[0],
+                value=error.params["current"] if conflict else None,
+                version=error.params["version"] if conflict else version,
+            )
+        context["shown"] = show_value(context["value"]) if field_name != NOTE else context["value"]
+        if field_name != NOTE and context["state"] != "invalid":
+            context["totals"] = totals_shown(unit_totals(table=table, unit_id=unit_id, field_name=field_name))
+        return TemplateResponse(request, self.template_name, context)
+
+
+class ScoreXlsx(_GridMixin, View):
+    """The grid of one kind of value as an Excel workbook that uploads back."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        kind = self.value_kind(request.GET)
+        members = self.members()
+        data = grid_data(bloc_id=self.bloc.pk, year=self.year, unit_ids=[m.unit_id for m in members])
+        if data.table is None:
+            raise Http404
+        content = grid_xlsx.export_grid(data=data, memberships=members, kind=kind, bloc=self.bloc, year=self.year)
+        name = f"cham-diem-{self.bloc.code}-{self.year}-{'tu-cham' if kind == SELF else 'tham-dinh'}.xlsx"
+        return HttpResponse(
+            content,
+            content_type=grid_xlsx.XLSX_CONTENT_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+class ScoreXlsxUpload(ScoreGrid):
+    """Upload the workbook back: checked like the grid, written all or nothing; the grid page shows the outcome."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if self.closed:
+            raise PermissionDenied
+        members = self.members()
+        unit_ids = [m.unit_id for m in members]
+        editable = {kind: self.editable_units(kind, unit_ids) for kind in VALUE_KINDS}
+        if not editable[ASSESSED] and not editable[SELF]:
+            raise PermissionDenied
+        form = GridUploadForm(request.POST, request.FILES)
+        kind = self.value_kind(request.POST)
+        if not form.is_valid():
+            return self.render(self.grid_context(kind, upload_form=form))
+        data = grid_data(bloc_id=self.bloc.pk, year=self.year, unit_ids=unit_ids)
+        if data.table is None:
+            raise Http404
+        result = grid_xlsx.import_grid(
+            data=form.cleaned_data["file"],
+            grid=data,
+            memberships=members,
+            bloc=self.bloc,
+            year=self.year,
+            may_write=lambda k, unit_id: unit_id in editable[k],
+            user=request.user,
+        )
+        if result.ok:  # back to the grid's own address, so that reloading cannot upload twice
+            messages.success(request, _upload_message(result.batch))
+            return redirect(self.grid_url(result.kind))
+        return self.render(self.grid_context(result.kind or kind, upload=result))
+
+
+def _upload_message(batch) -> str:
+    if not batch.written and not batch.cleared:
+        return _("Đã kiểm tra tệp Excel: không có điểm nào khác với phần mềm, không có gì thay đổi.")
+    return _("Đã nhập tệp Excel: lưu %(written)s ô, xóa %(cleared)s ô, giữ nguyên %(unchanged)s ô.") % {
+        "written": batch.written,
+        "cleared": batch.cleared,
+        "unchanged": batch.unchanged + batch.untouched,
+    }
+
+
+_GRID = "khoi/<int:pk>/nam/<int:year>/cham-diem/"
+
+urls = [
+    path(_GRID, never_cache(ScoreGrid.as_view()), name="score_grid"),
+    # The same address answers the no-JavaScript form's POST; the name says what the form does.
+    path(_GRID, never_cache(ScoreGrid.as_view()), name="score_grid_save"),
+    path(f"{_GRID}o/", never_cache(ScoreCell.as_view()), name="score_cell"),
+    path(f"{_GRID}tai-ve.xlsx", never_cache(ScoreXlsx.as_view()), name="score_xlsx"),
+    path(f"{_GRID}tai-len/", never_cache(ScoreXlsxUpload.as_view()), name="score_xlsx_upload"),
+]

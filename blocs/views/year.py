@@ -1,13 +1,21 @@
 """The bloc-year: what every page of a bloc's year shares, the overview, closing and reopening."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from django.views.generic.base import ContextMixin
 
 from blocs.access import blocs_visible_to
-from blocs.models import BlocYear, Membership
+from blocs.models import BlocYear, Membership, Pledge, Score, ScoringTable, TitleRegistration
+from blocs.services_year import year_close, year_reopen
+from units.history import history_rows
+from units.models import AnnualRating
 
 
 class BlocYearMixin(LoginRequiredMixin, ContextMixin):
@@ -51,17 +59,106 @@ class BlocYearMixin(LoginRequiredMixin, ContextMixin):
             bloc_year=self.bloc_year,
             closed=self.closed,
             can_edit=self.can_edit,
+            selected_year=self.year,  # the header's year selector shows the year on screen
         )
         return context
 
 
 class YearOverview(BlocYearMixin, TemplateView):
+    """A checklist of the bloc's year, each line linking to where the work is (a fixed number of queries)."""
+
     template_name = "blocs/year/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = self.members()
+        unit_ids = [m.unit_id for m in members]
+        total = len(unit_ids)
+        pledge = Pledge.objects.filter(bloc=self.bloc, year=self.year).first()
+        signed = pledge.signatures.filter(unit_id__in=unit_ids).count() if pledge else 0
+        registered = (
+            TitleRegistration.objects.filter(year=self.year, unit_id__in=unit_ids).values("unit_id").distinct().count()
+        )
+        table = ScoringTable.objects.filter(bloc=self.bloc, year=self.year).first()
+        scored_self = scored_assessed = 0
+        if table:
+            scores = Score.objects.filter(criterion__table=table, criterion__archived=False, unit_id__in=unit_ids)
+            scored_self = scores.filter(self_value__isnull=False).values("unit_id").distinct().count()
+            scored_assessed = scores.filter(assessed_value__isnull=False).values("unit_id").distinct().count()
+        rated = AnnualRating.objects.filter(year=self.year, unit_id__in=unit_ids).count()
+        url = lambda name: reverse(f"blocs:{name}", args=[self.bloc.pk, self.year])  # noqa: E731
+        context["checklist"] = [
+            _item(_("Giao ước thi đua được ký kết"), bool(pledge and pledge.adopted_on), url("pledge"),
+                  _("ngày %(d)s") % {"d": pledge.adopted_on.strftime("%d/%m/%Y")} if pledge and pledge.adopted_on
+                  else (_("đã soạn, chưa ghi ngày ký") if pledge else _("chưa có"))),
+            _item(_("Đơn vị ký giao ước"), total > 0 and signed == total, url("pledge"), f"{signed}/{total}"),
+            _item(_("Đơn vị đăng ký danh hiệu"), total > 0 and registered == total, url("registrations"),
+                  f"{registered}/{total}"),
+            _item(_("Bảng chấm điểm"), table is not None, url("scoring_table"),
+                  table.name if table else _("chưa có")),
+            _item(_("Đơn vị đã tự chấm điểm"), total > 0 and scored_self == total, url("score_grid") + "?gia_tri=self",
+                  f"{scored_self}/{total}"),
+            _item(_("Đơn vị đã được khối thẩm định điểm"), total > 0 and scored_assessed == total, url("score_grid"),
+                  f"{scored_assessed}/{total}"),
+            _item(_("Xếp loại mức độ hoàn thành nhiệm vụ"), total > 0 and rated == total, url("ratings"),
+                  f"{rated}/{total}"),
+            _item(_("Khóa sổ năm"), self.closed, "#khoa-so",
+                  _("đã khóa") if self.closed else _("chưa khóa")),
+        ]  # fmt: skip
+        context.update(
+            members=members,
+            can_close=not self.closed and self.request.user.has_perm("blocs.close_year", self.bloc),
+            can_reopen=self.closed and self.request.user.has_perm("blocs.reopen_year", self.bloc),
+            reopen_form=ReopenForm(),
+            history=history_rows(self.bloc_year) if self.bloc_year else [],
+        )
+        return context
+
+
+def _item(label, done: bool, link: str, detail: str) -> dict:
+    return {"label": label, "done": done, "link": link, "detail": detail}
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do mở lại"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, strip=True
+    )
 
 
 class YearClose(BlocYearMixin, View):
-    pass
+    """POST: the bloc head (or the board) closes the year: its records become read-only."""
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("blocs.close_year", self.bloc):
+            raise PermissionDenied
+        try:
+            year_close(bloc=self.bloc, year=self.year, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Đã khóa sổ năm %(year)s: mọi hồ sơ của năm chỉ còn xem.") % {"year": self.year}
+            )
+        return redirect("blocs:year", pk=self.bloc.pk, year=self.year)
 
 
-class YearReopen(BlocYearMixin, View):
-    pass
+class YearReopen(BlocYearMixin, TemplateView):
+    """POST: the board reopens a closed year, with a written reason kept in the history."""
+
+    template_name = "blocs/year/overview.html"
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("blocs.reopen_year", self.bloc):
+            raise PermissionDenied
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                year_reopen(bloc=self.bloc, year=self.year, user=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Đã mở lại năm %(year)s.") % {"year": self.year})
+                return redirect("blocs:year", pk=self.bloc.pk, year=self.year)
+        for error in form.errors.get("reason", []):
+            messages.error(request, _("Lý do mở lại: %(e)s") % {"e": error})
+        return redirect("blocs:year", pk=self.bloc.pk, year=self.year)

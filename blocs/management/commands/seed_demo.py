@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from blocs import demo_data
+from blocs.demo_records import seed_records
 from blocs.models import Bloc, BlocKind, MemberRole, Membership, Role, RoleKind, RuleSet
 from blocs.services import ruleset_create_default, ruleset_create_for_year
 from units.models import Unit
@@ -85,7 +86,15 @@ class Command(BaseCommand):
             self._memberships(blocs, units, created)
             self._rule_sets(created)
             users = self._accounts(blocs, units, created)
+            board = next(user for user, _role, _scope in users if user.username == "bankt")
+            records = seed_records(
+                years=(2024, 2025, 2026), closed_years=(2024,), closed_by=board, rating_years=range(2020, 2026)
+            )
         self._report(blocs, units, users, created)
+        self.stdout.write(
+            "Hồ sơ năm: {tables} bảng điểm, {scores} điểm, {pledges} giao ước, {ratings} xếp loại (2020–2025), "
+            "{closed} năm đã khóa sổ (2024).".format(**records)
+        )
 
     # -- writing --------------------------------------------------------------------------------
 
