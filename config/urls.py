@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("tai-khoan/", include("accounts.urls")),
     path("", include("blocs.urls")),
+    path("", include("meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -125,3 +125,23 @@ def scoring(world, year):
 
     template = scoring_template_ensure()
     return scoring_table_copy(source=template, bloc=world["bloc_a"], year=year)
+
+
+@pytest.fixture
+def year_end_meeting(world, year):
+    """Bloc A's year-end meeting of YEAR (attendance not recorded yet)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from meetings.models import Meeting
+
+    return Meeting.objects.create(
+        bloc=world["bloc_a"],
+        year=year,
+        kind="year_end",
+        title="Hội nghị tổng kết công tác thi đua, khen thưởng năm 2025",
+        held_at=datetime(2025, 12, 28, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        place="Hội trường Văn phòng UBND tỉnh",
+        chair="Ông Nguyễn Văn A, Chánh Văn phòng UBND tỉnh, Khối trưởng",
+        secretary="Bà Trần Thị B, chuyên viên Văn phòng UBND tỉnh",
+    )

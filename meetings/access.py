@@ -1,0 +1,47 @@
+"""Fetching a meeting the user may see, and whether they may change it."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.views.generic.base import ContextMixin
+
+from blocs.access import blocs_visible_to
+from blocs.models import BlocYear
+from meetings.models import Meeting
+
+
+class MeetingMixin(LoginRequiredMixin, ContextMixin):
+    """Resolves `meeting_pk` among the meetings of blocs the user may see (else 404).
+
+    Sets self.meeting, self.bloc, self.year, self.closed (the meeting's bloc-year is closed) and
+    self.can_edit (the user may edit the bloc's records and the year is open). Writing views call
+    `self.require_edit()`; services check the year again inside their transaction.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.meeting = get_object_or_404(
+            Meeting.objects.select_related("bloc").filter(bloc__in=blocs_visible_to(request.user)),
+            pk=kwargs["meeting_pk"],
+        )
+        self.bloc, self.year = self.meeting.bloc, self.meeting.year
+        self.closed = BlocYear.objects.filter(bloc=self.bloc, year=self.year, closed_at__isnull=False).exists()
+        self.can_edit = request.user.has_perm("blocs.edit_records", self.bloc) and not self.closed
+        return super().dispatch(request, *args, **kwargs)
+
+    def require_edit(self) -> None:
+        if not self.can_edit:
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            meeting=self.meeting,
+            bloc=self.bloc,
+            year=self.year,
+            closed=self.closed,
+            can_edit=self.can_edit,
+            selected_year=self.year,
+        )
+        return context
