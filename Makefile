@@ -47,8 +47,10 @@ run: $(VENV)/.installed var
 	@echo "thidua: http://$(HOST):$(PORT)  (demo logins: see README.md)"
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Two workers by default (the machines have two cores); JOBS=1 runs serially.
+JOBS ?= 2
 test: $(VENV)/.dev-installed system-deps var
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 e2e: $(VENV)/.dev-installed system-deps
 	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)

@@ -24,12 +24,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from blocs.models import BlocYear, Membership
-from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, Problem, protect, xlsx_problem
+from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, Problem, protect, style_header, xlsx_problem
 from blocs.services_ratings import STAFF_FIELDS, RatingInput, rating_write, staff_count_errors
 from blocs.services_year import ensure_year_open
 from blocs.years import MAX_YEAR, MIN_YEAR
@@ -133,14 +133,7 @@ def _workbook(rows: list[list]) -> bytes:
     ws.append([c.header for c in COLUMNS])
     for row in rows:
         ws.append([protect(value) if value not in ("", None) else None for value in row])
-    required = PatternFill("solid", fgColor="FFF2CC")
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        if column.required:
-            cell.fill = required
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
+    style_header(ws, COLUMNS)
     letter = get_column_letter(COLUMNS.index(_BY_FIELD["rating"]) + 1)
     check = DataValidation(type="list", formula1=f'"{",".join(Rating.values)}"', allow_blank=True)
     check.errorTitle = _("Giá trị không hợp lệ")

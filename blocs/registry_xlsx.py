@@ -290,7 +290,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[list], lists: dict[s
     ws.append([c.header for c in spec.columns])
     for row in rows:
         ws.append([protect(value) if value != "" else None for value in row])
-    _style_header(ws, spec.columns)
+    style_header(ws, spec.columns)
     last = max(len(rows) + 1 + _DROPDOWN_ROWS // 5, _DROPDOWN_ROWS)
     for index, column in enumerate(spec.columns, start=1):
         key = column.choices.__name__ if column.choices else (column.kind if column.kind == FLAG else "")
@@ -298,7 +298,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[list], lists: dict[s
             _add_dropdown(ws, f"{get_column_letter(index)}2:{get_column_letter(index)}{last}", lists[key])
 
 
-def _style_header(ws: Worksheet, columns: Iterable[Column]) -> None:
+def style_header(ws: Worksheet, columns: Iterable[Column]) -> None:
     """Bold, frozen header; required columns shaded so people see what they must fill."""
     required = PatternFill("solid", fgColor="FFF2CC")
     for index, column in enumerate(columns, start=1):
