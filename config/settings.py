@@ -187,6 +187,9 @@ STORAGES = {
     },
 }
 
+# Change reasons (a reopening's reason, which meeting elected a head) are kept whole, not cut at 100.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

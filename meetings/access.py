@@ -26,7 +26,8 @@ class MeetingMixin(LoginRequiredMixin, ContextMixin):
             pk=kwargs["meeting_pk"],
         )
         self.bloc, self.year = self.meeting.bloc, self.meeting.year
-        self.closed = BlocYear.objects.filter(bloc=self.bloc, year=self.year, closed_at__isnull=False).exists()
+        self.bloc_year = BlocYear.objects.filter(bloc=self.bloc, year=self.year).select_related("closed_by").first()
+        self.closed = bool(self.bloc_year and self.bloc_year.is_closed)
         self.can_edit = request.user.has_perm("blocs.edit_records", self.bloc) and not self.closed
         return super().dispatch(request, *args, **kwargs)
 
@@ -39,6 +40,7 @@ class MeetingMixin(LoginRequiredMixin, ContextMixin):
         context.update(
             meeting=self.meeting,
             bloc=self.bloc,
+            bloc_year=self.bloc_year,
             year=self.year,
             closed=self.closed,
             can_edit=self.can_edit,

@@ -5,6 +5,7 @@ cannot be added without deciding who may use it.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import UserFactory
@@ -297,6 +298,129 @@ CASES = [
         lambda w: {},
         expect(viewer=403, board=200, secretary_a=200, secretary_b=404, officer_a=200),
     ),
+    # Ballots at a meeting of bloc A (tests/meetings/__init__.py: ballot_world).
+    ("meetings:ballot_add", lambda w: {"meeting_pk": w["ballot_meeting"].pk}, "get", None, BLOC_A_STAFF_GET),
+    (
+        "meetings:ballot_add",
+        lambda w: {"meeting_pk": w["ballot_meeting"].pk},
+        "post",
+        lambda w: {"purpose": "other", "title": "Biểu quyết thử", "seats": "1", "candidates": [w["unit_a1"].pk]},
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "meetings:ballot_counts",
+        lambda w: {"meeting_pk": w["ballot_meeting"].pk, "ballot_pk": w["ballot"].pk},
+        "get",
+        None,
+        BLOC_A_STAFF_GET,
+    ),
+    (
+        "meetings:ballot_counts",
+        lambda w: {"meeting_pk": w["ballot_meeting"].pk, "ballot_pk": w["ballot"].pk},
+        "post",
+        lambda w: {
+            "entitled": "3",
+            "issued": "3",
+            "returned": "3",
+            "valid": "3",
+            "version": str(w["ballot"].version),
+            **{f"votes_{w[u].pk}": v for u, v in (("unit_a1", "3"), ("unit_a2", "0"), ("unit_a3", "0"))},
+        },
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "meetings:ballot_delete",
+        lambda w: {"meeting_pk": w["ballot_meeting"].pk, "ballot_pk": w["ballot"].pk},
+        "post",
+        lambda w: {},
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "meetings:election_apply",
+        lambda w: {"meeting_pk": w["ballot_meeting"].pk, "ballot_pk": w["election"].pk},
+        "get",
+        None,
+        BLOC_A_STAFF_GET,
+    ),
+    (
+        "meetings:election_apply",
+        lambda w: {"meeting_pk": w["ballot_meeting"].pk, "ballot_pk": w["election"].pk},
+        "post",
+        lambda w: {"confirm": "1"},
+        BLOC_A_STAFF_POST,
+    ),
+    # Meetings of bloc A: the year's list, one meeting (access_world["meeting"]) and its attachment.
+    ("meetings:list", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    ("meetings:create", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_STAFF_GET),
+    (
+        "meetings:create",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {
+            "kind": "mid_year",
+            "held_at_0": "2025-07-10",
+            "held_at_1": "08:00",
+            "place": "Sở Tư pháp",
+            "chair": "Ông Nguyễn Văn A",
+            "secretary": "Bà Trần Thị B",
+        },
+        BLOC_A_STAFF_POST,
+    ),
+    ("meetings:detail", lambda w: {"meeting_pk": w["meeting"].pk}, "get", None, BLOC_A_READ),
+    ("meetings:update", lambda w: {"meeting_pk": w["meeting"].pk}, "get", None, BLOC_A_STAFF_GET),
+    (
+        "meetings:update",
+        lambda w: {"meeting_pk": w["meeting"].pk},
+        "post",
+        lambda w: {
+            "kind": "year_end",
+            "title": w["meeting"].title,
+            "held_at_0": "2025-12-28",
+            "held_at_1": "14:00",
+            "place": "Sở Tài chính",
+            "chair": "Ông Nguyễn Văn A",
+            "secretary": "Bà Trần Thị B",
+            "version": "1",
+        },
+        BLOC_A_STAFF_POST,
+    ),
+    ("meetings:delete", lambda w: {"meeting_pk": w["meeting"].pk}, "post", lambda w: {}, BLOC_A_STAFF_POST),
+    ("meetings:attendance", lambda w: {"meeting_pk": w["meeting"].pk}, "get", None, BLOC_A_READ),
+    (
+        "meetings:attendance",
+        lambda w: {"meeting_pk": w["meeting"].pk},
+        "post",
+        lambda w: {
+            "dh-TOTAL_FORMS": "3",
+            "dh-INITIAL_FORMS": "3",
+            "state": "",
+            "all_present": "1",
+            **{f"dh-{i}-unit": str(w[u].pk) for i, u in enumerate(["unit_a1", "unit_a2", "unit_a3"])},
+        },
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "meetings:attachment_add",
+        lambda w: {"meeting_pk": w["meeting"].pk},
+        "post",
+        lambda w: {"file": SimpleUploadedFile("Biên bản kiểm phiếu.pdf", b"%PDF-1.4\n%%EOF\n")},
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "meetings:attachment_download",
+        lambda w: {"meeting_pk": w["meeting"].pk, "attachment_pk": w["attachment"].pk},
+        "get",
+        None,
+        BLOC_A_READ,
+    ),
+    (
+        "meetings:attachment_delete",
+        lambda w: {"meeting_pk": w["meeting"].pk, "attachment_pk": w["attachment"].pk},
+        "post",
+        lambda w: {},
+        BLOC_A_STAFF_POST,
+    ),
+    ("meetings:minutes", lambda w: {"meeting_pk": w["meeting"].pk}, "get", None, BLOC_A_READ),
     ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),
@@ -324,8 +448,10 @@ def test_table_covers_every_url_pattern():
 
 
 @pytest.fixture
-def access_world(world, personas, scoring):
+def access_world(world, personas, scoring, year_end_meeting, settings, tmp_path):
     from tests.factories import RoleFactory, UnitFactory
+    from tests.meetings import ballot_world
+    from tests.meetings.test_meetings import meeting_world
 
     someone = UserFactory(username="someone")
     RoleFactory(user=someone, kind="viewer")
@@ -334,6 +460,8 @@ def access_world(world, personas, scoring):
         "spare": UnitFactory(name="Sở Ngoại vụ", code="sngv"),
         "someone": someone,
         "criterion": scoring.criteria.get(code="I.1"),
+        **ballot_world(world),
+        **meeting_world(year_end_meeting, settings=settings, media=tmp_path / "media"),
     }
 
 

@@ -59,6 +59,7 @@ class MembershipEvent:
     year: int
     unit: str
     role: str
+    reason: str
 
 
 def membership_history(bloc, limit: int = 30) -> list[MembershipEvent]:
@@ -77,6 +78,7 @@ def membership_history(bloc, limit: int = 30) -> list[MembershipEvent]:
             year=r.year,
             unit=str(r.unit),
             role=r.get_role_display(),
+            reason=r.history_change_reason or r.note,
         )
         for r in records
     ]

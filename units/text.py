@@ -6,6 +6,7 @@ and ordering behave the same on SQLite and PostgreSQL, whatever collation the se
 
 import re
 import unicodedata
+from fractions import Fraction
 
 # Combining marks in NFD: the vowel modifiers that make distinct letters, and the five tones.
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
@@ -94,3 +95,11 @@ def sort_key(value: str) -> str:
         + "0"
         + "".join(str(c) for c in cases)
     )
+
+
+def fraction_text(value: Fraction) -> str:
+    """A rule's fraction as rule sets write it: 70/100 -> "70%", 1/2 -> "50%", 2/3 -> "2/3"."""
+    percent = value * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return f"{value.numerator}/{value.denominator}"

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from units.fields import NFCCharField, NFCTextField, SearchKeyField, SortKeyField
 from units.models import AwardType, Rating, Unit
-from units.text import search_key
+from units.text import fraction_text, search_key
 
 
 class BlocKind(models.TextChoices):
@@ -271,25 +271,17 @@ class RuleSet(models.Model):
 
     def vote_rule_text(self) -> str:
         """The threshold in words, as the minutes and every check quote it."""
-        share = _fraction_text(self.vote_threshold)
+        share = fraction_text(self.vote_threshold)
         base = self.get_vote_base_display().lower()
         if self.vote_threshold_strict:
             return _("trên %(share)s %(base)s") % {"share": share, "base": base}
         return _("từ %(share)s %(base)s trở lên") % {"share": share, "base": base}
 
     def quorum_text(self) -> str:
-        return _("từ %(share)s tổng số thành viên trở lên") % {"share": _fraction_text(self.quorum)}
+        return _("từ %(share)s tổng số thành viên trở lên") % {"share": fraction_text(self.quorum)}
 
     def citations(self) -> list[str]:
         return [line.strip() for line in self.legal_basis.splitlines() if line.strip()]
-
-
-def _fraction_text(value: Fraction) -> str:
-    """70/100 -> "70%", 2/3 -> "2/3", 1/2 -> "50%": percentages where they are exact."""
-    percent = value * 100
-    if percent.denominator == 1:
-        return f"{percent.numerator}%"
-    return f"{value.numerator}/{value.denominator}"
 
 
 class QuotaBase(models.TextChoices):

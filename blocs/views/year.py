@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView, View
 from django.views.generic.base import ContextMixin
 
@@ -86,6 +87,13 @@ class YearOverview(BlocYearMixin, TemplateView):
             scored_self = scores.filter(self_value__isnull=False).values("unit_id").distinct().count()
             scored_assessed = scores.filter(assessed_value__isnull=False).values("unit_id").distinct().count()
         rated = AnnualRating.objects.filter(year=self.year, unit_id__in=unit_ids).count()
+        held = self.bloc.meetings.filter(year=self.year).aggregate(
+            n=Count("pk", distinct=True),
+            year_end=Count("pk", filter=Q(kind="year_end"), distinct=True),
+            ballots=Count("ballots"),
+        )
+        meetings_count, year_end_held, ballots_count = held["n"], held["year_end"] > 0, held["ballots"]
+        meetings_url = reverse("meetings:list", args=[self.bloc.pk, self.year])
         url = lambda name: reverse(f"blocs:{name}", args=[self.bloc.pk, self.year])  # noqa: E731
         context["checklist"] = [
             _item(_("Giao ước thi đua được ký kết"), bool(pledge and pledge.adopted_on), url("pledge"),
@@ -102,6 +110,10 @@ class YearOverview(BlocYearMixin, TemplateView):
                   f"{scored_assessed}/{total}"),
             _item(_("Xếp loại mức độ hoàn thành nhiệm vụ"), total > 0 and rated == total, url("ratings"),
                   f"{rated}/{total}"),
+            # Meetings live in a later app; read through the reverse relation and link by URL name only.
+            _item(_("Hội nghị tổng kết, bình xét"), year_end_held, meetings_url,
+                  ngettext("%(n)s hội nghị, %(b)s lần bỏ phiếu", "%(n)s hội nghị, %(b)s lần bỏ phiếu", meetings_count)
+                  % {"n": meetings_count, "b": ballots_count} if meetings_count else _("chưa có")),
             _item(_("Khóa sổ năm"), self.closed, "#khoa-so",
                   _("đã khóa") if self.closed else _("chưa khóa")),
         ]  # fmt: skip

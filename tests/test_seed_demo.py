@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from blocs import defaults, demo_data
-from blocs.management.commands.seed_demo import DEMO_PASSWORD
 from blocs.models import AwardRule, Bloc, BlocKind, MemberRole, Membership, Role, RoleKind, RuleSet
+from meetings.management.commands.seed_demo import DEMO_PASSWORD
 from units.models import Unit, UnitKind
 
 TAM_MUU = "Khối các cơ quan Tham mưu - Tổng hợp"

@@ -1,4 +1,7 @@
-"""`manage.py seed_demo`: the demo province (blocs, units, three years of members, rule sets, logins).
+"""`manage.py seed_demo`: the demo province (blocs, units, three years of members, rule sets, logins,
+the year's records and the year-end meetings).
+
+It lives in the highest app so far (meetings), because it fills every app to its left.
 
 The data lives in blocs/demo_data.py. Every row is written with save(), so django-simple-history
 records it and the search/sort keys are derived; rows are found by code or username, so running
@@ -14,6 +17,7 @@ from blocs import demo_data
 from blocs.demo_records import seed_records
 from blocs.models import Bloc, BlocKind, MemberRole, Membership, Role, RoleKind, RuleSet
 from blocs.services import ruleset_create_default, ruleset_create_for_year
+from meetings.demo import seed_meetings
 from units.models import Unit
 
 DEMO_PASSWORD = "thidua-demo-2026"
@@ -90,10 +94,15 @@ class Command(BaseCommand):
             records = seed_records(
                 years=(2024, 2025, 2026), closed_years=(2024,), closed_by=board, rating_years=range(2020, 2026)
             )
+            meetings = seed_meetings(years=(2024, 2025), applied_by=board)
         self._report(blocs, units, users, created)
         self.stdout.write(
             "Hồ sơ năm: {tables} bảng điểm, {scores} điểm, {pledges} giao ước, {ratings} xếp loại (2020–2025), "
             "{closed} năm đã khóa sổ (2024).".format(**records)
+        )
+        self.stdout.write(
+            "Hội nghị tổng kết 2024, 2025: {meetings} hội nghị, {ballots} lần bỏ phiếu (gồm bầu khối trưởng, "
+            "khối phó năm sau).".format(**meetings)
         )
 
     # -- writing --------------------------------------------------------------------------------
