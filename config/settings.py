@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "units",
     "blocs",
     "meetings",
+    "awards",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("", include("blocs.urls")),
     path("", include("meetings.urls")),
+    path("", include("awards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

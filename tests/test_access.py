@@ -421,6 +421,57 @@ CASES = [
         BLOC_A_STAFF_POST,
     ),
     ("meetings:minutes", lambda w: {"meeting_pk": w["meeting"].pk}, "get", None, BLOC_A_READ),
+    ("awards:bloc_list", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, BLOC_A_READ),
+    (
+        "awards:create",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"unit": w["unit_a2"].pk, "award_type": w["nomination"].award_type_id, "summary": ""},
+        expect(viewer=403, board=403, secretary_a=302, secretary_b=404, officer_a=403),
+    ),
+    (
+        "awards:create_from_ballot",
+        lambda w: {"ballot_pk": w["ballot"].pk, "unit_pk": w["unit_a1"].pk},
+        "post",
+        lambda w: {},
+        expect(viewer=403, board=403, secretary_a=302, secretary_b=404, officer_a=403),
+    ),
+    ("awards:detail", lambda w: {"nomination_pk": w["nomination"].pk}, "get", None, BLOC_A_READ),
+    (
+        "awards:update",
+        lambda w: {"nomination_pk": w["nomination"].pk},
+        "post",
+        lambda w: {"summary": "Hoàn thành xuất sắc nhiệm vụ", "version": "1"},
+        expect(viewer=403, board=403, secretary_a=302, secretary_b=404, officer_a=403),
+    ),
+    (
+        "awards:transition",
+        lambda w: {"nomination_pk": w["nomination"].pk},
+        "post",
+        lambda w: {"action": "start_review"},
+        BOARD_ONLY_IN_A,
+    ),
+    (
+        "awards:dossier_add",
+        lambda w: {"nomination_pk": w["nomination"].pk},
+        "post",
+        lambda w: {"kind": "letter", "file": SimpleUploadedFile("Tờ trình.pdf", b"%PDF-1.4\n%%EOF\n")},
+        expect(viewer=403, board=403, secretary_a=302, secretary_b=404, officer_a=403),
+    ),
+    (
+        "awards:dossier_download",
+        lambda w: {"nomination_pk": w["nomination"].pk, "file_pk": w["dossier"].pk},
+        "get",
+        None,
+        BLOC_A_READ,
+    ),
+    (
+        "awards:dossier_delete",
+        lambda w: {"nomination_pk": w["nomination"].pk, "file_pk": w["dossier"].pk},
+        "post",
+        lambda w: {},
+        expect(viewer=403, board=403, secretary_a=302, secretary_b=404, officer_a=403),
+    ),
     ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),
@@ -449,6 +500,7 @@ def test_table_covers_every_url_pattern():
 
 @pytest.fixture
 def access_world(world, personas, scoring, year_end_meeting, settings, tmp_path):
+    from tests.awards import nomination_world
     from tests.factories import RoleFactory, UnitFactory
     from tests.meetings import ballot_world
     from tests.meetings.test_meetings import meeting_world
@@ -462,6 +514,7 @@ def access_world(world, personas, scoring, year_end_meeting, settings, tmp_path)
         "criterion": scoring.criteria.get(code="I.1"),
         **ballot_world(world),
         **meeting_world(year_end_meeting, settings=settings, media=tmp_path / "media"),
+        **nomination_world(world),
     }
 
 

@@ -183,3 +183,44 @@ class AnnualRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.year}: {self.rating}"
+
+
+class AwardSource(models.TextChoices):
+    DECISION = "decision", _("Quyết định khen thưởng trong phần mềm")
+    IMPORT = "import", _("Nhập từ dữ liệu các năm trước")
+
+
+class Award(models.Model):
+    """An award a unit received: the history that consecutive-year checks read.
+
+    Written when the board records a decision, or imported for the years before the app.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="awards", verbose_name=_("Đơn vị"))
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="awards", verbose_name=_("Hình thức khen thưởng")
+    )
+    year = models.PositiveSmallIntegerField(_("Năm thành tích"))
+    decision_number = NFCCharField(_("Số quyết định"), max_length=100, blank=True)
+    decision_date = models.DateField(_("Ngày quyết định"), null=True, blank=True)
+    source = models.CharField(_("Nguồn"), max_length=10, choices=AwardSource.choices, default=AwardSource.DECISION)
+    note = NFCCharField(_("Ghi chú"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khen thưởng đã nhận")
+        verbose_name_plural = _("lịch sử khen thưởng")
+        ordering = ["-year", "award_type__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "award_type", "year"],
+                name="award_once_per_unit_type_year",
+                violation_error_message=_("Đơn vị đã được ghi nhận hình thức khen thưởng này trong năm."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100), name="award_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_type} — {self.unit} ({self.year})"

@@ -463,7 +463,7 @@ def test_result_include_shows_counts_rule_quota_and_proposals(flag_ballot, nine)
     assert "tối đa 1 đơn vị mỗi khối: 1 đơn vị" in html
     assert "8/9 (88,9%)" in html
     assert "Được chọn" in html
-    assert "disabled" in html
+    assert f"/de-nghi/tu-phieu/{flag_ballot.pk}/" in html
     assert "Tạo hồ sơ đề nghị" in html
     assert "Phiếu không hợp lệ" not in html
     assert reverse("meetings:ballot_counts", args=[nine.meeting.pk, flag_ballot.pk]) in html

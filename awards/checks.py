@@ -1,0 +1,214 @@
+"""The eligibility checks of nominations, read from the database in a bounded number of queries.
+
+`checks_for(nominations)` gathers the facts of a whole list at once (ratings, awards, rule sets,
+ballots, dossier kinds, quota counts) and runs the pure rules of `awards.eligibility` on each. The
+leading unit of a bloc is looked up (ranking and provincial-flag ballots) only for the blocs that
+propose a Government flag.
+"""
+
+from collections import defaultdict
+from fractions import Fraction
+
+from django.db.models import Count
+
+from awards import eligibility
+from awards.eligibility import Check
+from awards.models import DossierFile, Nomination, State
+from blocs.models import Bloc, Membership, RuleSet
+from blocs.ranking_data import ranking_for
+from meetings import voting
+from meetings.models import Attendance, Ballot, BallotCandidate, BallotPurpose
+from meetings.services_ballots import BallotView, ballot_result, ballots_queryset
+from units.models import AnnualRating, Award, AwardType
+
+LOOK_BACK = 6  # years of ratings read: the longest condition (5 years) and one more
+
+
+def summary(checks: list[Check]) -> str:
+    """ "ok", "warning" or "blocking": the worst outcome of the checks."""
+    return eligibility.summary(checks)
+
+
+def blocking_problems(nomination: Nomination) -> list[str]:
+    """The messages of the nomination's blocking checks (empty: it may be submitted)."""
+    return eligibility.blocking_messages(checks_for([nomination])[nomination.pk])
+
+
+def checks_for(nominations: list[Nomination]) -> dict[int, list[Check]]:
+    """Every nomination's checks, by nomination id."""
+    nominations = list(nominations)
+    if not nominations:
+        return {}
+    unit_ids = {n.unit_id for n in nominations}
+    years = {n.year for n in nominations}
+    bloc_ids = {n.bloc_id for n in nominations}
+    type_ids = {n.award_type_id for n in nominations}
+    award_types = {a.pk: a for a in AwardType.objects.all()}
+
+    ratings: dict[int, dict[int, eligibility.RatingFact]] = defaultdict(dict)
+    for r in AnnualRating.objects.filter(
+        unit_id__in=unit_ids, year__gt=min(years) - LOOK_BACK, year__lte=max(years)
+    ).values_list("unit_id", "year", "rating", "staff_total", "staff_completed", "staff_advanced",
+                  "staff_emulation_fighters"):  # fmt: skip
+        ratings[r[0]][r[1]] = eligibility.RatingFact(*r[2:])
+
+    awards: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for unit_id, code, year in Award.objects.filter(
+        unit_id__in=unit_ids, year__gt=min(years) - LOOK_BACK, year__lte=max(years)
+    ).values_list("unit_id", "award_type__code", "year"):
+        awards[unit_id].add((code, year))
+
+    rule_sets = {rs.year: rs for rs in RuleSet.objects.filter(year__in=years).prefetch_related("award_rules")}
+    rules: dict[tuple[int, int], eligibility.RuleFact] = {}
+    for rs in rule_sets.values():
+        basis = tuple(rs.citations())
+        for ar in rs.award_rules.all():
+            rules[rs.year, ar.award_type_id] = eligibility.RuleFact(
+                required_rating=ar.required_rating,
+                consecutive_years=ar.consecutive_years,
+                quota_percent=ar.quota_percent,
+                quota_base=ar.quota_base,
+                quota_count=ar.quota_count,
+                citation=ar.citation,
+                legal_basis=basis,
+            )
+
+    ballots = _ballot_facts(nominations)
+
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for nomination_id, kind in (
+        DossierFile.objects.filter(nomination_id__in=[n.pk for n in nominations])
+        .values_list("nomination_id", "kind")
+        .distinct()
+    ):
+        kinds[nomination_id].add(kind)
+
+    # Counts of nominations not rejected, by bloc, award type and year (summed for the province).
+    bloc_used: dict[tuple[int, int, int], int] = {}
+    province_used: dict[tuple[int, int], int] = defaultdict(int)
+    for bloc_id, type_id, year, n in (
+        Nomination.objects.filter(year__in=years, award_type_id__in=type_ids)
+        .exclude(state=State.NOT_APPROVED)
+        .values_list("bloc_id", "award_type_id", "year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        bloc_used[bloc_id, type_id, year] = n
+        province_used[type_id, year] += n
+
+    same: dict[tuple[int, int, int], int] = {
+        (unit_id, type_id, year): n
+        for unit_id, type_id, year, n in Nomination.objects.filter(
+            unit_id__in=unit_ids, award_type_id__in=type_ids, year__in=years
+        )
+        .values_list("unit_id", "award_type_id", "year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+
+    members = {
+        (bloc_id, year): n
+        for bloc_id, year, n in Membership.objects.filter(bloc_id__in=bloc_ids, year__in=years)
+        .values_list("bloc_id", "year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    province_blocs = dict(
+        Membership.objects.filter(year__in=years, bloc__active=True)
+        .values_list("year")
+        .annotate(n=Count("bloc_id", distinct=True))
+        .order_by()
+    )
+
+    leaders = _leading_units(
+        {(n.bloc_id, n.year) for n in nominations if award_types[n.award_type_id].code == eligibility.GOVERNMENT_FLAG}
+    )
+
+    result: dict[int, list[Check]] = {}
+    for n in nominations:
+        award_type = award_types[n.award_type_id]
+        key = (n.bloc_id, n.year)
+        facts = eligibility.Facts(
+            year=n.year,
+            award_code=award_type.code,
+            award_name=award_type.name,
+            state=n.state,
+            rule_set=n.year in rule_sets,
+            rule=rules.get((n.year, n.award_type_id)),
+            ratings=ratings.get(n.unit_id, {}),
+            awards=frozenset(awards.get(n.unit_id, ())),
+            ballot=ballots.get(n.pk),
+            quota_used=bloc_used.get((n.bloc_id, n.award_type_id, n.year), 0),
+            bloc_members=members.get(key, 0),
+            leading=(n.unit_id in leaders[key]) if key in leaders else None,
+            dossier_kinds=frozenset(kinds.get(n.pk, ())),
+            duplicates=max(same.get((n.unit_id, n.award_type_id, n.year), 1) - 1, 0),
+            province_used=province_used.get((n.award_type_id, n.year), 0),
+            province_blocs=province_blocs.get(n.year, 0),
+        )
+        result[n.pk] = eligibility.all_checks(facts)
+    return result
+
+
+def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.BallotFact]:
+    """The ballot facts of the nominations that have a ballot: three queries (ballots, candidates, attendance)."""
+    ballot_ids = {n.ballot_id for n in nominations if n.ballot_id is not None}
+    if not ballot_ids:
+        return {}
+    ballots = {b.pk: b for b in Ballot.objects.filter(pk__in=ballot_ids)}
+    votes = {
+        (ballot_id, unit_id): v
+        for ballot_id, unit_id, v in BallotCandidate.objects.filter(ballot_id__in=ballot_ids).values_list(
+            "ballot_id", "unit_id", "votes"
+        )
+    }
+    present = dict(
+        Attendance.objects.filter(meeting_id__in={b.meeting_id for b in ballots.values()}, present=True)
+        .values_list("meeting_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    facts = {}
+    for n in nominations:
+        ballot = ballots.get(n.ballot_id)
+        if ballot is None:
+            continue
+        base = voting.base_size(
+            vote_base=ballot.vote_base, entitled=ballot.entitled, present=present.get(ballot.meeting_id),
+            valid=ballot.valid,
+        )  # fmt: skip
+        facts[n.pk] = eligibility.BallotFact(
+            title=ballot.title,
+            candidate=(ballot.pk, n.unit_id) in votes,
+            votes=votes.get((ballot.pk, n.unit_id)),
+            vote_base=ballot.vote_base,
+            base=base,
+            threshold=Fraction(ballot.threshold_num, ballot.threshold_den),
+            strict=ballot.threshold_strict,
+            same_award=ballot.award_type_id == n.award_type_id,
+        )
+    return facts
+
+
+def _leading_units(bloc_years: set[tuple[int, int]]) -> dict[tuple[int, int], set[int]]:
+    """For each (bloc id, year): the units ranked first, and those its provincial-flag ballots chose.
+
+    A fixed number of queries per bloc-year asked about (the ranking's four, the ballots and their results).
+    """
+    if not bloc_years:
+        return {}
+    blocs = Bloc.objects.in_bulk({bloc_id for bloc_id, _year in bloc_years})
+    leaders: dict[tuple[int, int], set[int]] = {}
+    for bloc_id, year in sorted(bloc_years):
+        ranking = ranking_for(bloc=blocs[bloc_id], year=year)
+        chosen = {row.key for row in ranking.ranking.rows if row.scored and row.rank == 1}
+        flag_ballots = ballots_queryset().filter(
+            meeting__bloc_id=bloc_id,
+            meeting__year=year,
+            purpose=BallotPurpose.AWARD,
+            award_type__code=eligibility.PROVINCIAL_FLAG,
+        )
+        for ballot in flag_ballots:
+            chosen |= {row.key for row in BallotView(ballot, ballot_result(ballot)).proposals}
+        leaders[bloc_id, year] = chosen
+    return leaders

@@ -1,0 +1,5 @@
+from awards.views import nominations
+
+app_name = "awards"
+
+urlpatterns = [*nominations.urls]
