@@ -24,9 +24,9 @@ from awards import services, workflow
 from awards.models import DossierKind, Nomination, ReviewEvent
 from blocs.access import blocs_visible_to
 from blocs.views.year import BlocYearMixin
+from meetings.forms import AttachmentForm
 from meetings.models import Ballot
 from meetings.services_ballots import ballot_result, ballots_queryset, meeting_quorum
-from meetings.uploads import ACCEPT
 from meetings.views.meetings import _chunks, content_disposition
 from units.models import AnnualRating, Award, AwardType, Unit
 
@@ -57,23 +57,11 @@ class SummaryForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class DossierForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Loại tài liệu"), choices=DossierKind.choices)
-    file = forms.FileField(
-        label=gettext_lazy("Tệp"),
-        help_text=gettext_lazy("PDF, Word (.docx), Excel (.xlsx), ảnh JPG hoặc PNG."),
-        error_messages={"required": gettext_lazy("Hãy chọn tệp cần tải lên.")},
-    )
-    name = forms.CharField(
-        label=gettext_lazy("Tên tài liệu"),
-        max_length=200,
-        required=False,
-        help_text=gettext_lazy("Để trống: lấy tên tệp."),
-    )
+class DossierForm(AttachmentForm):
+    """A meeting attachment's form (content-checked upload, name), plus which part of the dossier it is."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ACCEPT
+    kind = forms.ChoiceField(label=gettext_lazy("Loại tài liệu"), choices=DossierKind.choices)
+    field_order = ["kind", "file", "name"]
 
 
 # --- Reading -------------------------------------------------------------------------------------
