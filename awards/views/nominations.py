@@ -21,6 +21,7 @@ from django.views.generic import TemplateView, View
 from django.views.generic.base import ContextMixin
 
 from awards import services, workflow
+from awards.checks import checks_for
 from awards.models import DossierKind, Nomination, ReviewEvent
 from blocs.access import blocs_visible_to
 from blocs.views.year import BlocYearMixin
@@ -224,6 +225,7 @@ class NominationDetail(NominationMixin, TemplateView):
                 .order_by("-year")
             ),
             history_from=first_year,
+            checks=checks_for([n]).get(n.pk, []),
         )
         return context
 

@@ -421,7 +421,8 @@ def test_detail_queries_are_bounded(events, nomination, head_a, media, client_fo
         )
     client = client_for(head_a)
 
-    with django_assert_num_queries(15):
+    # 15 for the page and 10 for its eligibility checks, whatever the number of events and files.
+    with django_assert_num_queries(25):
         response = client.get(url("detail", nomination_pk=nomination.pk))
 
     assert response.status_code == 200
@@ -441,3 +442,13 @@ def test_meeting_page_offers_the_button_to_editors_only(world, counted_ballot, s
     for_viewer = client_for(viewer).get(meeting_url).content.decode()
 
     assert (f'action="{action}"' in for_secretary, f'action="{action}"' in for_viewer) == (True, False)
+
+
+def test_detail_shows_the_eligibility_checks_with_their_rules(nomination, head_a, client_for):
+    response = client_for(head_a).get(url("detail", nomination_pk=nomination.pk))
+    checks = response.context["checks"]
+    assert checks
+    page = response.content.decode()
+    assert "Điều kiện khen thưởng" in page
+    for check in checks:
+        assert str(check.label) in page
