@@ -41,7 +41,11 @@ system-deps:
 var:
 	@mkdir -p var
 
-run: $(VENV)/.installed var
+# A development .env (DEBUG on) so that `manage.py` works by hand too; never overwrites one.
+.env:
+	cp .env.example .env
+
+run: $(VENV)/.installed var .env
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	@echo "thidua: http://$(HOST):$(PORT)  (demo logins: see README.md)"
@@ -49,7 +53,7 @@ run: $(VENV)/.installed var
 
 # Two workers by default (the machines have two cores); JOBS=1 runs serially.
 JOBS ?= 2
-test: $(VENV)/.dev-installed system-deps var
+test: $(VENV)/.dev-installed system-deps var .env
 	$(VENV)/bin/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 e2e: $(VENV)/.dev-installed system-deps
