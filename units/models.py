@@ -26,17 +26,21 @@ class Rating(models.TextChoices):
     KHTNV = "KHTNV", _("Không hoàn thành nhiệm vụ")
 
 
-class UnitQuerySet(models.QuerySet):
-    def search(self, query: str) -> "UnitQuerySet":
-        """Match every word of the query against name, short name and code, ignoring diacritics."""
+class SearchableQuerySet(models.QuerySet):
+    """For models with `search_key` and `sort_key` columns (units, blocs)."""
+
+    def search(self, query: str):
+        """Match every word of the query against the search key, ignoring diacritics and case."""
         qs = self
         for word in search_key(query).split():
             qs = qs.filter(search_key__contains=word)
         return qs
 
-    def vietnamese_order(self) -> "UnitQuerySet":
+    def vietnamese_order(self):
         return self.order_by("sort_key", "pk")
 
+
+class UnitQuerySet(SearchableQuerySet):
     def active(self) -> "UnitQuerySet":
         return self.filter(active=True)
 

@@ -8,21 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.fields import NFCCharField, NFCTextField, SearchKeyField, SortKeyField
-from units.models import AwardType, Rating, Unit
-from units.text import fraction_text, search_key
+from units.models import AwardType, Rating, SearchableQuerySet, Unit
+from units.text import fraction_text
 
 
 class BlocKind(models.TextChoices):
     KHOI = "khoi", _("Khối thi đua")
     CUM = "cum", _("Cụm thi đua")
-
-
-class BlocQuerySet(models.QuerySet):
-    def search(self, query: str) -> "BlocQuerySet":
-        qs = self
-        for word in search_key(query).split():
-            qs = qs.filter(search_key__contains=word)
-        return qs
 
 
 class Bloc(models.Model):
@@ -49,7 +41,7 @@ class Bloc(models.Model):
     sort_key = SortKeyField(sources=("name",))
     history = HistoricalRecords()
 
-    objects = BlocQuerySet.as_manager()
+    objects = SearchableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("khối, cụm thi đua")
