@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
 from accounts.models import User
 from blocs import defaults, demo_data
@@ -173,7 +174,8 @@ def test_rows_are_saved_with_history_and_keys(seeded):
 
 @pytest.mark.parametrize("username", sorted(EXPECTED_ROLES))
 def test_demo_logins_authenticate_with_their_role(seeded, username):
-    user = authenticate(username=username, password=DEMO_PASSWORD)
+    # django-axes counts failed sign-ins per address, so authenticate() needs the request.
+    user = authenticate(RequestFactory().post("/"), username=username, password=DEMO_PASSWORD)
     assert user is not None
     assert user.username == username
     assert user.full_name
@@ -230,7 +232,7 @@ def test_force_restores_changed_demo_rows(seeded):
     assert members(TAM_MUU, 2025)["Sở Nội vụ"] == MemberRole.HEAD
     assert members(TAM_MUU, 2025)["Thanh tra tỉnh"] == MemberRole.DEPUTY
     assert members(TAM_MUU, 2025)["Sở Tư pháp"] == MemberRole.MEMBER
-    assert authenticate(username="canbo", password=DEMO_PASSWORD) == user
+    assert authenticate(RequestFactory().post("/"), username="canbo", password=DEMO_PASSWORD) == user
 
 
 def test_force_takes_over_blocs_and_units_of_the_same_name(world):
