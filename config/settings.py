@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "blocs",
     "meetings",
     "awards",
+    "reports",
 ]
 
 MIDDLEWARE = [
