@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run serve test e2e lint fmt messages vendor system-deps bench check-deploy clean-db
+.PHONY: help run serve test e2e lint fmt messages vendor system-deps bench check-deploy clean-db backup restore pg-client
 
 help:
 	@echo "make run     - set up everything and serve the demo at http://$(HOST):$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make lint    - ruff check and format check;  make fmt - reformat"
 	@echo "make messages - refresh and compile the vi/en translation catalogues"
 	@echo "make vendor  - re-copy Bootstrap and htmx from npm into static/vendor"
+	@echo "make backup  - archive the database and uploaded files into var/backups/thidua-YYYYmmdd-HHMMSS.tar.gz"
+	@echo "make restore FILE=var/backups/thidua-....tar.gz [FORCE=1] - restore an archive into an empty database"
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -78,3 +80,24 @@ vendor:
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	  ALLOWED_HOSTS=thidua.example.gov.vn $(PY) manage.py check --deploy --fail-level WARNING
+
+# Backups (accounts/backup.py, docs/deploy.md): PostgreSQL through pg_dump/pg_restore, SQLite through its backup
+# API; the uploaded files (MEDIA_ROOT) go into the same archive. The PostgreSQL client tools are installed
+# with apt-get when the configured database is PostgreSQL and they are missing.
+pg-client:
+	@url="$${DATABASE_URL:-$$(sed -n 's/^DATABASE_URL=//p' .env 2>/dev/null | tr -d "\"'")}"; \
+	case "$$url" in postgres*) \
+	  if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null || ! command -v psql >/dev/null; then \
+	    echo "Installing system packages: postgresql-client"; \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client >/dev/null; \
+	  fi;; \
+	esac
+
+backup: $(VENV)/.installed var pg-client
+	$(PY) manage.py backup $(if $(DIR),--dir "$(DIR)") $(if $(KEEP),--keep $(KEEP))
+
+restore: $(VENV)/.installed pg-client
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/thidua-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(filter 1 true yes,$(FORCE)),--force)
+

@@ -1,0 +1,1 @@
+"""Operations: backups, deployment files, the production check."""
