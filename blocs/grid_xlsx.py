@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from blocs.models import Criterion, CriterionKind
-from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, protect, xlsx_problem
+from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, xlsx_problem
 from blocs.services_scores import (
     ASSESSED,
     SELF,
@@ -40,6 +40,7 @@ from blocs.services_scores import (
     scores_save,
 )
 from units.text import clean_text, search_key
+from units.xlsx import safe_cell, unquote
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +77,12 @@ def export_grid(*, data: GridData, memberships: list, kind: str, bloc, year: int
 
 def _write_scores(ws: Worksheet, data: GridData, memberships: list, kind: str, bloc, year: int) -> None:
     criteria = data.criteria
-    ws.append([HEADER_CODE, HEADER_NAME, *[protect(c.code) for c in criteria], *TOTAL_HEADERS])
-    ws.append([protect(bloc.name), "Nội dung tiêu chí", *[protect(c.title) for c in criteria]])
+    ws.append([HEADER_CODE, HEADER_NAME, *[safe_cell(c.code) for c in criteria], *TOTAL_HEADERS])
+    ws.append([safe_cell(bloc.name), "Nội dung tiêu chí", *[safe_cell(c.title) for c in criteria]])
     ws.append([f"Năm {year} — {KIND_LABELS[kind]}", "Điểm tối đa", *[_bound(c) for c in criteria]])
     for m in memberships:
         values = [data.value(m.unit_id, c.pk, kind) for c in criteria]
-        ws.append([protect(m.unit.code), protect(m.unit.name), *values])
+        ws.append([safe_cell(m.unit.code), safe_cell(m.unit.name), *values])
     last = FIRST_ROW + len(memberships) - 1
     first_total = len(criteria) + 3
     letters = {kind_: [get_column_letter(i) for i, c in enumerate(criteria, 3) if _kind(c) == kind_]
@@ -277,8 +278,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = clean_text(str(value))
-    return text[1:] if text.startswith("'") else text
+    return unquote(clean_text(str(value)))
 
 
 def _read_scores(ws: Worksheet, grid: GridData, memberships: list, versions: dict, kind: str, may_write):

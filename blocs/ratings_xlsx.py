@@ -29,12 +29,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from blocs.models import BlocYear, Membership
-from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, Problem, protect, style_header, xlsx_problem
+from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, Problem, style_header, xlsx_problem
 from blocs.services_ratings import STAFF_FIELDS, RatingInput, rating_write, staff_count_errors
 from blocs.services_year import ensure_year_open
 from blocs.years import MAX_YEAR, MIN_YEAR
 from units.models import AnnualRating, Rating, Unit
 from units.text import clean_text, search_key
+from units.xlsx import safe_cell, unquote
 
 __all__ = ["XLSX_CONTENT_TYPE", "build_template", "export_ratings", "guide_notes", "ratings_import"]
 
@@ -132,7 +133,7 @@ def _workbook(rows: list[list]) -> bytes:
     ws = book.create_sheet(SHEET_RATINGS)
     ws.append([c.header for c in COLUMNS])
     for row in rows:
-        ws.append([protect(value) if value not in ("", None) else None for value in row])
+        ws.append([safe_cell(value) if value not in ("", None) else None for value in row])
     style_header(ws, COLUMNS)
     letter = get_column_letter(COLUMNS.index(_BY_FIELD["rating"]) + 1)
     check = DataValidation(type="list", formula1=f'"{",".join(Rating.values)}"', allow_blank=True)
@@ -194,8 +195,7 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
-    return text[1:] if text.startswith("'") else text
+    return unquote(str(value))
 
 
 @functools.cache

@@ -29,7 +29,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -47,6 +46,7 @@ from blocs.models import (
 from blocs.years import MAX_YEAR, MIN_YEAR, default_year
 from units.models import Unit, UnitKind
 from units.text import clean_text, nfc, search_key
+from units.xlsx import safe_cell, unquote
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,6 @@ MEMBER_SHEET_PREFIX = "Thanh vien"
 YES, NO = "Có", "Không"
 
 _MEMBER_TITLE = re.compile(r"thanh[\s_-]*vien[\s_-]*(\d{4})")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")  # "'" too, so that stripping one on import is exact
 _MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb stops here, long before openpyxl inflates it
 _MAX_ROWS = 20_000
 _DROPDOWN_ROWS = 1000
@@ -278,18 +277,13 @@ def _workbook_bytes(year: int, *, units: list, blocs: list, members: list) -> by
     return out.getvalue()
 
 
-def protect(value: object) -> object:
-    """Text that Excel would run as a formula gets a leading apostrophe; import strips it again."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+protect = safe_cell  # the name other exports import from here (units/xlsx.py: no formula injection)
 
 
 def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[list], lists: dict[str, str]) -> None:
     ws.append([c.header for c in spec.columns])
     for row in rows:
-        ws.append([protect(value) if value != "" else None for value in row])
+        ws.append([safe_cell(value) if value != "" else None for value in row])
     style_header(ws, spec.columns)
     last = max(len(rows) + 1 + _DROPDOWN_ROWS // 5, _DROPDOWN_ROWS)
     for index, column in enumerate(spec.columns, start=1):
@@ -599,8 +593,7 @@ def _cell_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
-    return text[1:] if text.startswith("'") else text
+    return unquote(str(value))
 
 
 def _multiline(text: str) -> str:
