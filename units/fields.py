@@ -2,17 +2,32 @@
 
 `NFCCharField`/`NFCTextField` store text composed (NFC) whatever path it comes in by (forms,
 admin, imports, bulk writes, lookups), because the normalisation happens in `get_prep_value`.
+Control characters are dropped on the same paths (`units.text.strip_controls`), and already in
+the forms, so that a form field's length check counts what will be stored.
 `SearchKeyField`/`SortKeyField` are derived from other fields of the row just before it is
 written, like `auto_now`, so search and ordering never go stale.
 """
 
+from django import forms
 from django.db import models
 
-from units.text import clean_text, nfc, search_key, sort_key
+from units.text import clean_multiline, clean_text, search_key, sort_key
+
+
+class CleanTextFormField(forms.CharField):
+    """The form side of the NFC fields: cleans as the model field will, before the length check."""
+
+    def __init__(self, *args, clean=clean_text, **kwargs):
+        self.clean_value = clean
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.clean_value(value).strip() if isinstance(value, str) else value
 
 
 class NFCCharField(models.CharField):
-    """A one-line text field: NFC, white space folded and trimmed."""
+    """A one-line text field: NFC, control characters dropped, white space folded and trimmed."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -21,18 +36,29 @@ class NFCCharField(models.CharField):
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         return clean_text(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        if not self.choices:
+            kwargs.setdefault("form_class", CleanTextFormField)
+        return super().formfield(**kwargs)
 
 
 class NFCTextField(models.TextField):
-    """Multi-line text: NFC, line breaks kept."""
+    """Multi-line text: NFC, control characters dropped, line breaks kept."""
 
     def to_python(self, value):
         value = super().to_python(value)
-        return nfc(value).strip() if isinstance(value, str) else value
+        return clean_multiline(value).strip() if isinstance(value, str) else value
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
-        return nfc(value) if isinstance(value, str) else value
+        return clean_multiline(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        if not self.choices:
+            kwargs.setdefault("form_class", CleanTextFormField)
+            kwargs.setdefault("clean", clean_multiline)
+        return super().formfield(**kwargs)
 
 
 class _DerivedKeyField(models.CharField):

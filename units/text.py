@@ -23,6 +23,10 @@ _ALPHABET = [
 _CODE = {letter: 0x20 + i for i, letter in enumerate(_ALPHABET)}
 _GAP, _SYMBOL = 0x01, 0x02
 _SPACES = re.compile(r"\s+")
+# Control characters no one types on purpose (pasted from other programs, or hostile): C0 but tab,
+# line feed and carriage return; DEL; C1. NUL in particular is refused by PostgreSQL. Direction
+# marks and other format characters are text and are kept (and escaped like any text on pages).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def nfc(value: str) -> str:
@@ -30,9 +34,20 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def strip_controls(value: str) -> str:
+    """The text without control characters, tab and line breaks kept."""
+    return _CONTROLS.sub("", value)
+
+
 def clean_text(value: str) -> str:
-    """NFC, with runs of white space folded into one and the ends trimmed: for one-line names."""
-    return _SPACES.sub(" ", nfc(value)).strip()
+    """NFC, control characters dropped, runs of white space folded into one and the ends trimmed:
+    for one-line names."""
+    return _SPACES.sub(" ", strip_controls(nfc(value))).strip()
+
+
+def clean_multiline(value: str) -> str:
+    """NFC with control characters dropped; line breaks and tabs kept: for notes and descriptions."""
+    return strip_controls(nfc(value))
 
 
 def _letters(value: str) -> list[tuple[str, int]]:
