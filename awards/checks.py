@@ -7,9 +7,11 @@ propose a Government flag.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from awards import eligibility
 from awards.eligibility import Check
@@ -32,6 +34,35 @@ def summary(checks: list[Check]) -> str:
 def blocking_problems(nomination: Nomination) -> list[str]:
     """The messages of the nomination's blocking checks (empty: it may be submitted)."""
     return eligibility.blocking_messages(checks_for([nomination])[nomination.pk])
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """A nomination's checks as a list cell shows them: the worst outcome, what is not met, what to look at."""
+
+    outcome: str
+    blocking: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        """The tooltip: one line per blocking check, then one per warning."""
+        lines = [_("Chưa đạt — %(text)s") % {"text": text} for text in self.blocking]
+        lines += [_("Cảnh báo — %(text)s") % {"text": text} for text in self.warnings]
+        return "\n".join(lines) or _("Đạt mọi điều kiện đã kiểm tra.")
+
+
+def summarize(checks: list[Check]) -> CheckSummary:
+    return CheckSummary(
+        outcome=eligibility.summary(checks),
+        blocking=tuple(f"{c.label}: {c.detail}" for c in checks if c.outcome == eligibility.BLOCKING),
+        warnings=tuple(f"{c.label}: {c.detail}" for c in checks if c.outcome == eligibility.WARNING),
+    )
+
+
+def check_summaries(nominations: list[Nomination]) -> dict[int, CheckSummary]:
+    """Every nomination's check summary, by nomination id (the queries of `checks_for`)."""
+    return {pk: summarize(checks) for pk, checks in checks_for(nominations).items()}
 
 
 def checks_for(nominations: list[Nomination]) -> dict[int, list[Check]]:

@@ -1,5 +1,5 @@
-from awards.views import nominations
+from awards.views import nominations, review
 
 app_name = "awards"
 
-urlpatterns = [*nominations.urls]
+urlpatterns = [*nominations.urls, *review.urls]

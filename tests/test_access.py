@@ -472,6 +472,24 @@ CASES = [
         lambda w: {},
         expect(viewer=403, board=403, secretary_a=302, secretary_b=404, officer_a=403),
     ),
+    # The board's review queue and side-by-side page: province readers read, the board acts (the access
+    # world's nomination is a draft, so the action is refused on the page: 200 with the reason).
+    ("awards:review_queue", None, "get", None, PROVINCE_READERS),
+    (
+        "awards:review_queue",
+        None,
+        "post",
+        lambda w: {"thao_tac": "start_review", "chon": f"{w['nomination'].pk}:1"},
+        expect(viewer=403, board=200, secretary_a=403, secretary_b=403, officer_a=403),
+    ),
+    ("awards:review", lambda w: {"nomination_pk": w["nomination"].pk}, "get", None, PROVINCE_READERS),
+    (
+        "awards:review",
+        lambda w: {"nomination_pk": w["nomination"].pk},
+        "post",
+        lambda w: {"thao_tac": "start_review", "version": "1"},
+        expect(viewer=403, board=200, secretary_a=403, secretary_b=403, officer_a=403),
+    ),
     ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView, View
 from django.views.generic.base import ContextMixin
 
 from awards import services, workflow
-from awards.checks import checks_for
+from awards.checks import check_summaries, checks_for
 from awards.models import DossierKind, Nomination, ReviewEvent
 from blocs.access import blocs_visible_to
 from blocs.views.year import BlocYearMixin
@@ -104,7 +104,7 @@ def _messages_of(exc: ValidationError) -> str:
 
 
 class BlocNominations(BlocYearMixin, TemplateView):
-    """The bloc-year's nominations: unit, award type, state, share; a form to add one by hand."""
+    """The bloc-year's nominations: unit, award type, state, eligibility, share; a form to add one by hand."""
 
     template_name = "awards/bloc_list.html"
 
@@ -115,11 +115,12 @@ class BlocNominations(BlocYearMixin, TemplateView):
         )
         nominations.sort(key=lambda n: (n.award_type.order, n.award_type.name, n.unit.sort_key))
         lines = ballot_lines(nominations)
+        summaries = check_summaries(nominations)
         can_create = workflow.BLOC_STAFF in services.roles_of(self.request.user, self.bloc.pk)
         if can_create and form is None:
             form = NominationCreateForm(members=self.members())
         context.update(
-            rows=[(n, lines.get(n.pk)) for n in nominations],
+            rows=[(n, lines.get(n.pk), summaries[n.pk]) for n in nominations],
             can_create=can_create,
             form=form,
             nominations_tab=True,
