@@ -1,5 +1,6 @@
-from awards.views import nominations, review
+from awards.views import decisions, history, nominations, review
 
 app_name = "awards"
 
 urlpatterns = [*nominations.urls, *review.urls]
+urlpatterns += [*decisions.urls, *history.urls]

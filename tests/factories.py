@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -70,3 +72,19 @@ class RuleSetFactory(DjangoModelFactory):
     year = 2025
     name = "Quy chế tổ chức và hoạt động của cụm, khối thi đua"
     legal_basis = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+
+
+class AwardDecisionFactory(DjangoModelFactory):
+    """A provincial chairman's decision awarding the provincial certificate for 2025 (no nominations)."""
+
+    class Meta:
+        model = "awards.AwardDecision"
+        django_get_or_create = ("number", "date")
+
+    number = factory.Sequence(lambda n: f"{1200 + n}/QĐ-UBND")
+    date = datetime.date(2026, 1, 15)
+    signer = "Nguyễn Văn Hòa"
+    signer_title = "Chủ tịch"
+    award_type = factory.LazyFunction(lambda: AwardType.objects.get(code="bk-chu-tich-tinh"))
+    year = 2025
+    created_by = factory.SubFactory(UserFactory)

@@ -490,11 +490,48 @@ CASES = [
         lambda w: {"thao_tac": "start_review", "version": "1"},
         expect(viewer=403, board=200, secretary_a=403, secretary_b=403, officer_a=403),
     ),
+    # Award decisions (province-wide: readers see them, the board records them) and the award history in Excel.
+    ("awards:decision_list", None, "get", None, PROVINCE_READERS),
+    ("awards:decision_create", None, "get", None, BOARD_ONLY),
+    ("awards:decision_detail", lambda w: {"decision_pk": _decision().pk}, "get", None, PROVINCE_READERS),
+    ("awards:decision_update", lambda w: {"decision_pk": _decision().pk}, "get", None, BOARD_ONLY),
+    ("awards:decision_delete", lambda w: {"decision_pk": _decision().pk}, "post", lambda w: {}, BOARD_ONLY_POST),
+    (
+        "awards:decision_attach",
+        lambda w: {"decision_pk": _decision().pk},
+        "post",
+        lambda w: {"nomination": [w["nomination"].pk], f"version-{w['nomination'].pk}": "1"},
+        BOARD_ONLY_POST,
+    ),
+    ("awards:history_io", None, "get", None, PROVINCE_READERS),
+    (
+        "awards:history_import",
+        None,
+        "post",
+        lambda w: {"file": SimpleUploadedFile("khen-thuong.xlsx", _history_template())},
+        expect(viewer=403, board=200, secretary_a=403, secretary_b=403, officer_a=403),
+    ),
+    ("awards:history_template", None, "get", None, PROVINCE_READERS),
+    ("awards:history_export", None, "get", None, PROVINCE_READERS),
     ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),
     ("accounts:password_change_done", None, "get", None, SIGNED_IN_200),
 ]
+
+
+def _decision():
+    """One award decision (no nominations), the same on every call of a test."""
+    from tests.factories import AwardDecisionFactory
+
+    return AwardDecisionFactory(number="125/QĐ-UBND")
+
+
+def _history_template() -> bytes:
+    from awards.history_xlsx import build_template
+
+    return build_template()
+
 
 # Patterns with their own, Django-provided access control, tested separately below.
 OUTSIDE_TABLE = {"admin", "set_language"}

@@ -66,6 +66,7 @@ class UnitDetail(ObjectGuarded, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = self.object.memberships.select_related("bloc").order_by("-year")
+        context["awards"] = self.object.awards.select_related("award_type").order_by("-year", "award_type__order")
         context["history"] = history_rows(self.object)
         return context
 
