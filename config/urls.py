@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("blocs.urls")),
     path("", include("meetings.urls")),
     path("", include("awards.urls")),
+    path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ BLOC_A_STAFF_GET = expect(viewer=403, board=200, secretary_a=200, secretary_b=40
 BLOC_A_STAFF_POST = expect(viewer=403, board=302, secretary_a=302, secretary_b=404, officer_a=403)
 BOARD_ONLY_IN_A = expect(viewer=403, board=302, secretary_a=403, secretary_b=404, officer_a=403)
 PROVINCE_READERS = expect(viewer=200, board=200, secretary_a=403, secretary_b=403, officer_a=403)
+DOCUMENTS_READ = expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=403)
 
 # (url name, kwargs builder, method, POST data builder, expected status per persona)
 CASES = [
@@ -513,6 +514,59 @@ CASES = [
     ),
     ("awards:history_template", None, "get", None, PROVINCE_READERS),
     ("awards:history_export", None, "get", None, PROVINCE_READERS),
+    # Documents of bloc A's year (reports): read by bloc staff and province-wide roles, not by unit officers.
+    ("reports:list", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, DOCUMENTS_READ),
+    ("reports:texts", lambda w: {"pk": w["bloc_a"].pk, "year": 2025}, "get", None, DOCUMENTS_READ),
+    (
+        "reports:texts",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025},
+        "post",
+        lambda w: {"strengths": "Đoàn kết, phối hợp tốt.", "version": ""},
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "reports:preview",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "kind": "bao-cao-tong-ket"},
+        "get",
+        None,
+        DOCUMENTS_READ,
+    ),
+    (
+        "reports:pdf",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "kind": "bao-cao-tong-ket"},
+        "get",
+        None,
+        DOCUMENTS_READ,
+    ),
+    (
+        "reports:docx",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "kind": "bao-cao-tong-ket"},
+        "get",
+        None,
+        DOCUMENTS_READ,
+    ),
+    (
+        "reports:xlsx",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "kind": "bao-cao-tong-ket"},
+        "get",
+        None,
+        DOCUMENTS_READ,
+    ),
+    (
+        "reports:draft",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "kind": "bao-cao-tong-ket"},
+        "post",
+        lambda w: {"number": "5", "symbol": "BC-KTĐ", "issued_on": "2025-12-30", "place": "Quảng Trị", "version": ""},
+        BLOC_A_STAFF_POST,
+    ),
+    (
+        "reports:issue",
+        lambda w: {"pk": w["bloc_a"].pk, "year": 2025, "kind": "bao-cao-tong-ket"},
+        "post",
+        lambda w: {"number": "5", "symbol": "BC-KTĐ", "issued_on": "2025-12-30", "place": "Quảng Trị", "version": ""},
+        BOARD_ONLY_IN_A,  # and the bloc head (tests/reports/test_pages.py)
+    ),
+    ("reports:issued_download", lambda w: {"doc_pk": _issued(w).pk}, "get", None, DOCUMENTS_READ),
     ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),
@@ -531,6 +585,13 @@ def _history_template() -> bytes:
     from awards.history_xlsx import build_template
 
     return build_template()
+
+
+def _issued(w):
+    """Bloc A's 2025 report, issued (once per test: the access world is built afresh for each)."""
+    from tests.reports import issued_document
+
+    return issued_document(w["bloc_a"])
 
 
 # Patterns with their own, Django-provided access control, tested separately below.

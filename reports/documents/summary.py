@@ -6,6 +6,8 @@ draws; the ballots and their results; nominations; awards received; the free tex
 limitations, lessons, directions) and next year's elected head and deputy.
 """
 
+import json
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +21,26 @@ from reports.documents import records
 from reports.documents.base import Numbering, arabic, paragraphs
 from reports.models import ReportTexts
 from units.models import Award, Rating
+
+
+def chart_data(ranking, title: str) -> str:
+    """The bars of the ranking page's chart as JSON, for the DOCX writer's native chart."""
+
+    def number(value):
+        return None if value is None else float(value)
+
+    bars = ranking.chart_bars()
+    return json.dumps(
+        {
+            "labels": [label for label, _value in bars],
+            "values": [number(value) for _label, value in bars],
+            "max": number(ranking.max_total),
+            "ticks": [number(t) for t in ranking.chart_ticks()],
+            "title": title,
+        },
+        ensure_ascii=False,
+    )
+
 
 TEXT_FIELDS = ("activities", "strengths", "limitations", "lessons", "directions")
 
@@ -88,6 +110,8 @@ def build(*, bloc: Bloc, year: int) -> dict:
         .order_by("award_type__order", "unit__sort_key")
     )
 
+    chart_title = f"Điểm xếp hạng năm {year} của các đơn vị"
+
     part = Numbering()
     sections = {"situation": part(), "results": part()}
     sub = arabic()
@@ -137,7 +161,8 @@ def build(*, bloc: Bloc, year: int) -> dict:
         "any_from_self": any(r["from_self"] for r in ranking_rows),
         "chart_bars": ranking.chart_bars(),
         "chart_ticks": ranking.chart_ticks(),
-        "chart_title": f"Điểm xếp hạng năm {year} của các đơn vị",
+        "chart_title": chart_title,
+        "chart_json": chart_data(ranking, chart_title),
         "award_results": award_results,
         "elected_head": elected.get("head"),
         "elected_deputy": elected.get("deputy"),
@@ -147,6 +172,6 @@ def build(*, bloc: Bloc, year: int) -> dict:
         "sections": sections,
         "results": results,
         "assessment": assessment,
-        "missing_texts": [name for name in TEXT_FIELDS if not text[name]],
+        "missing_texts": [ReportTexts._meta.get_field(name).verbose_name for name in TEXT_FIELDS if not text[name]],
         "proposed_date": timezone.localtime(year_end.held_at).date() if year_end else None,
     }

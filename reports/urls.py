@@ -1,0 +1,5 @@
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [*views.urls]
