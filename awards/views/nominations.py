@@ -249,6 +249,9 @@ class NominationUpdate(NominationDetail):
                     user=request.user,
                 )
             except ValidationError as exc:
+                if not self.can_edit:  # the form is not on the page any more: say it at the top
+                    messages.error(request, _messages_of(exc))
+                    return HttpResponseRedirect(self.detail_url())
                 form.add_error("summary", exc)
             else:
                 messages.success(request, _("Đã lưu tóm tắt thành tích."))
@@ -293,6 +296,9 @@ class DossierAdd(NominationDetail):
                     name=form.cleaned_data["name"],
                 )
             except ValidationError as exc:
+                if not self.can_edit:  # the form is not on the page any more: say it at the top
+                    messages.error(request, _messages_of(exc))
+                    return HttpResponseRedirect(self.detail_url("#ho-so"))
                 form.add_error("file", exc)
             else:
                 messages.success(request, _("Đã tải lên tài liệu."))
