@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run serve test e2e lint fmt messages vendor system-deps bench check-deploy clean-db backup restore pg-client
+.PHONY: help run serve test e2e lint fmt messages vendor system-deps bench check-deploy clean-db backup restore pg-client prod-check
 
 help:
 	@echo "make run     - set up everything and serve the demo at http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make vendor  - re-copy Bootstrap and htmx from npm into static/vendor"
 	@echo "make backup  - archive the database and uploaded files into var/backups/thidua-YYYYmmdd-HHMMSS.tar.gz"
 	@echo "make restore FILE=var/backups/thidua-....tar.gz [FORCE=1] - restore an archive into an empty database"
+	@echo "make prod-check - gunicorn with production settings on loopback against PostgreSQL (throwaway database)"
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -101,3 +102,6 @@ restore: $(VENV)/.installed pg-client
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/thidua-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
 	$(PY) manage.py restore "$(FILE)" $(if $(filter 1 true yes,$(FORCE)),--force)
 
+# Production settings, real gunicorn, PostgreSQL: see scripts/prod-check.
+prod-check: $(VENV)/.installed pg-client
+	$(PY) scripts/prod-check
