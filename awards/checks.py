@@ -3,7 +3,7 @@
 `checks_for(nominations)` gathers the facts of a whole list at once (ratings, awards, rule sets,
 ballots, dossier kinds, quota counts) and runs the pure rules of `awards.eligibility` on each. The
 leading unit of a bloc is looked up (ranking and provincial-flag ballots) only for the blocs that
-propose a Government flag.
+propose a Government flag, for all of them at once.
 """
 
 from collections import defaultdict
@@ -17,7 +17,7 @@ from awards import eligibility
 from awards.eligibility import Check
 from awards.models import DossierFile, Nomination, State
 from blocs.models import Bloc, Membership, RuleSet
-from blocs.ranking_data import ranking_for
+from blocs.ranking_data import rankings_for
 from meetings import voting
 from meetings.models import Attendance, Ballot, BallotCandidate, BallotPurpose
 from meetings.services_ballots import BallotView, ballot_result, ballots_queryset
@@ -152,7 +152,8 @@ def checks_for(nominations: list[Nomination]) -> dict[int, list[Check]]:
     )
 
     leaders = _leading_units(
-        {(n.bloc_id, n.year) for n in nominations if award_types[n.award_type_id].code == eligibility.GOVERNMENT_FLAG}
+        {(n.bloc_id, n.year) for n in nominations if award_types[n.award_type_id].code == eligibility.GOVERNMENT_FLAG},
+        rule_sets,
     )
 
     result: dict[int, list[Check]] = {}
@@ -221,25 +222,47 @@ def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.Ballot
     return facts
 
 
-def _leading_units(bloc_years: set[tuple[int, int]]) -> dict[tuple[int, int], set[int]]:
+def _leading_units(bloc_years: set[tuple[int, int]], rule_sets: dict[int, RuleSet]) -> dict[tuple[int, int], set[int]]:
     """For each (bloc id, year): the units ranked first, and those its provincial-flag ballots chose.
 
-    A fixed number of queries per bloc-year asked about (the ranking's four, the ballots and their results).
+    A fixed number of queries whatever the number of blocs: the blocs, the rankings of each year's blocs
+    together (`rankings_for`), the provincial-flag ballots with their candidates, and the attendance of
+    their meetings. `rule_sets` (by year) give the ballots' quorum, as `meeting_quorum` reads it.
     """
     if not bloc_years:
         return {}
     blocs = Bloc.objects.in_bulk({bloc_id for bloc_id, _year in bloc_years})
     leaders: dict[tuple[int, int], set[int]] = {}
-    for bloc_id, year in sorted(bloc_years):
-        ranking = ranking_for(bloc=blocs[bloc_id], year=year)
-        chosen = {row.key for row in ranking.ranking.rows if row.scored and row.rank == 1}
-        flag_ballots = ballots_queryset().filter(
-            meeting__bloc_id=bloc_id,
-            meeting__year=year,
+    members: dict[tuple[int, int], set[int]] = {}
+    for year in sorted({year for _bloc_id, year in bloc_years}):
+        rankings = rankings_for(blocs=[blocs[bloc_id] for bloc_id, y in bloc_years if y == year], year=year)
+        for bloc_id, result in rankings.items():
+            leaders[bloc_id, year] = {row.key for row in result.ranking.rows if row.scored and row.rank == 1}
+            members[bloc_id, year] = set(result.units)
+    flag_ballots = [
+        ballot
+        for ballot in ballots_queryset().filter(
+            meeting__bloc_id__in={bloc_id for bloc_id, _year in bloc_years},
+            meeting__year__in={year for _bloc_id, year in bloc_years},
             purpose=BallotPurpose.AWARD,
             award_type__code=eligibility.PROVINCIAL_FLAG,
         )
-        for ballot in flag_ballots:
-            chosen |= {row.key for row in BallotView(ballot, ballot_result(ballot)).proposals}
-        leaders[bloc_id, year] = chosen
+        if (ballot.meeting.bloc_id, ballot.meeting.year) in bloc_years
+    ]
+    attendance: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for meeting_id, unit_id, present in Attendance.objects.filter(
+        meeting_id__in={ballot.meeting_id for ballot in flag_ballots}
+    ).values_list("meeting_id", "unit_id", "present"):
+        attendance[meeting_id].append((unit_id, present))
+    for ballot in flag_ballots:
+        key = (ballot.meeting.bloc_id, ballot.meeting.year)
+        quorum = _quorum(members[key], attendance.get(ballot.meeting_id, []), rule_sets.get(ballot.meeting.year))
+        leaders[key] |= {row.key for row in BallotView(ballot, ballot_result(ballot, quorum=quorum)).proposals}
     return leaders
+
+
+def _quorum(members: set[int], attendance: list[tuple[int, bool]], rule_set: RuleSet | None) -> voting.QuorumResult:
+    """A meeting's quorum from rows already read, as `meetings.services_ballots.meeting_quorum` counts it:
+    the bloc-year's members recorded as present; no attendance row at all: not recorded."""
+    present = sum(1 for unit_id, is_present in attendance if is_present and unit_id in members) if attendance else None
+    return voting.quorum_check(present=present, members=len(members), quorum=rule_set.quorum if rule_set else None)

@@ -1,9 +1,11 @@
 """The ranking of a bloc's year, read from the database in a fixed number of queries.
 
-The ranking page and the year-end report both call `ranking_for`; the arithmetic is in
+The ranking page and the year-end report call `ranking_for`; the eligibility checks call `rankings_for`
+for many blocs at once (the same loading, in as many queries). The arithmetic is in
 `blocs.ranking` and `blocs.scoring`, which touch no database.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -59,26 +61,77 @@ class RankingResult:
 def ranking_for(*, bloc: Bloc, year: int) -> RankingResult:
     """The year's ranking of the bloc's member units: four queries whatever the size of the bloc.
 
-    Memberships (with units), criteria (with their table), scores, and the rule set's tie-break text.
+    Memberships (with units), criteria (with their table), the rule set's tie-break text, and the scores
+    (or, when the bloc has no criteria, whether it has a table).
     """
-    memberships = list(Membership.objects.filter(bloc=bloc, year=year).select_related("unit"))
-    memberships.sort(key=lambda m: (m.unit.sort_key, m.unit.pk))
-    units = {m.unit_id: m.unit for m in memberships}
-    criteria = list(
-        Criterion.objects.filter(table__bloc=bloc, table__year=year).select_related("table").order_by("order", "pk")
-    )
+    return rankings_for(blocs=[bloc], year=year)[bloc.pk]
+
+
+def rankings_for(*, blocs: Iterable[Bloc], year: int) -> dict[int, RankingResult]:
+    """The year's ranking of each bloc's member units, by bloc pk, in a fixed number of queries whatever
+    the number of blocs: memberships, criteria, the rule set's tie-break text, then the scores of the
+    blocs that have criteria and which of the others have a table (five at most; four for one bloc).
+
+    Each bloc is ranked exactly as alone: the same pure arithmetic on the same rows.
+    """
+    blocs = {bloc.pk: bloc for bloc in blocs}
+    if not blocs:
+        return {}
+    memberships: dict[int, list[Membership]] = {pk: [] for pk in blocs}
+    for membership in Membership.objects.filter(bloc_id__in=blocs, year=year).select_related("unit"):
+        memberships[membership.bloc_id].append(membership)
+    criteria: dict[int, list[Criterion]] = {pk: [] for pk in blocs}
+    for criterion in (
+        Criterion.objects.filter(table__bloc_id__in=blocs, table__year=year)
+        .select_related("table")
+        .order_by("order", "pk")
+    ):
+        criteria[criterion.table.bloc_id].append(criterion)
     rule_text = RuleSet.objects.filter(year=year).values_list("tie_break", flat=True).first()
+
+    without_criteria = [pk for pk in blocs if not criteria[pk]]
+    with_table = set()
+    if without_criteria:
+        with_table = set(
+            ScoringTable.objects.filter(bloc_id__in=without_criteria, year=year).values_list("bloc_id", flat=True)
+        )
+    bloc_of_unit = {m.unit_id: m.bloc_id for members in memberships.values() for m in members}
+    table_of_bloc = {pk: rows[0].table_id for pk, rows in criteria.items() if rows}
+    scores: dict[int, list[tuple[int, int, Decimal | None, Decimal | None]]] = {pk: [] for pk in blocs}
+    scored_units = [unit_id for unit_id, bloc_id in bloc_of_unit.items() if bloc_id in table_of_bloc]
+    if scored_units:
+        for table_id, unit_id, criterion_id, self_value, assessed_value in Score.objects.filter(
+            criterion__table_id__in=table_of_bloc.values(), unit_id__in=scored_units
+        ).values_list("criterion__table", "unit_id", "criterion_id", "self_value", "assessed_value"):
+            bloc_id = bloc_of_unit[unit_id]
+            if table_of_bloc[bloc_id] == table_id:  # a unit's scores in its own bloc's table only
+                scores[bloc_id].append((unit_id, criterion_id, self_value, assessed_value))
+    return {
+        pk: _ranking(bloc, year, memberships[pk], criteria[pk], scores[pk], pk in with_table, rule_text)
+        for pk, bloc in blocs.items()
+    }
+
+
+def _ranking(
+    bloc: Bloc,
+    year: int,
+    memberships: list[Membership],
+    criteria: list[Criterion],
+    scores: list[tuple[int, int, Decimal | None, Decimal | None]],
+    has_table: bool,
+    rule_text: str | None,
+) -> RankingResult:
+    """One bloc's ranking from its rows (no database): memberships, criteria in table order, and the
+    (unit, criterion, self value, assessed value) of its members' scores in its table."""
+    memberships = sorted(memberships, key=lambda m: (m.unit.sort_key, m.unit.pk))
+    units = {m.unit_id: m.unit for m in memberships}
     if not criteria:
-        has_table = ScoringTable.objects.filter(bloc=bloc, year=year).exists()
         ranking = rank_units([Candidate(key=pk, label=_label(u)) for pk, u in units.items()], [])
         return RankingResult(bloc, year, ranking, has_table, rule_text=rule_text, units=units)
     table = criteria[0].table
     specs, groups, tie_groups, top_max = _structure(criteria)
     self_values: dict[int, dict[int, Decimal]] = {pk: {} for pk in units}
     assessed_values: dict[int, dict[int, Decimal]] = {pk: {} for pk in units}
-    scores = Score.objects.filter(criterion__table=table, unit_id__in=units).values_list(
-        "unit_id", "criterion_id", "self_value", "assessed_value"
-    )
     for unit_id, criterion_id, self_value, assessed_value in scores:
         if self_value is not None:
             self_values[unit_id][criterion_id] = self_value

@@ -308,3 +308,131 @@ def test_bounded_queries(world):
     assert len(small_checks) == 5
     assert len(large_checks) == 50
     assert len(many) == len(few) == 19  # 13 for the facts, 6 for the one bloc proposing a Government flag
+
+
+# --- The leading unit of many blocs --------------------------------------------------------------
+
+
+def _flag_bloc(index: int, template) -> list[Nomination]:
+    """A bloc of three units, each proposed for the Government flag: the first ranked first on its scoring
+    table (the second scored by itself only), the second chosen by a counted provincial-flag ballot at a
+    meeting all three attended, the third neither."""
+    from blocs.services_scoring import scoring_table_copy
+
+    bloc, (first, chosen, neither) = bloc_of(3, code=f"khoi-co-{index}")
+    table = scoring_table_copy(source=template, bloc=bloc, year=YEAR)
+    criterion = Criterion.objects.filter(table=table, kind="normal").order_by("order", "pk").first()
+    Score.objects.create(criterion=criterion, unit=first, assessed_value=Decimal(30))
+    Score.objects.create(criterion=criterion, unit=chosen, self_value=Decimal(25))
+    ballot = counted_ballot(bloc, "co-ubnd-tinh", {chosen: 3, neither: 0}, entitled=3)
+    for unit in (first, chosen, neither):
+        Attendance.objects.create(meeting=ballot.meeting, unit=unit, present=True)
+    return [nominate(unit, "co-chinh-phu", bloc=bloc) for unit in (first, chosen, neither)]
+
+
+def _flag_blocs(count: int, start: int = 0) -> list[Nomination]:
+    from blocs.services_scoring import scoring_template_ensure
+
+    template = scoring_template_ensure()
+    return [n for index in range(start, start + count) for n in _flag_bloc(index, template)]
+
+
+def _leading_outcomes(checks: dict, nominations: list[Nomination]) -> list[str]:
+    return [next(c.outcome for c in checks[n.pk] if c.code == "leading") for n in nominations]
+
+
+def test_government_flags_of_many_blocs_run_the_queries_of_two(world, django_assert_num_queries):
+    add_rule(world, "co-chinh-phu", quota_percent=Decimal(20), quota_base="bloc_leaders")
+    few = _flag_blocs(2)
+    many = _flag_blocs(12, start=2)
+
+    with CaptureQueriesContext(connection) as measured:
+        few_checks = checks_for(few)
+    with django_assert_num_queries(len(measured)):
+        many_checks = checks_for(many)
+
+    assert _leading_outcomes(few_checks, few) == ["ok", "ok", "blocking"] * 2
+    assert _leading_outcomes(many_checks, many) == ["ok", "ok", "blocking"] * 12
+    # 10 for the facts (no nomination has a ballot of its own); 8 for the leading units of every bloc: the
+    # blocs, the rankings' four, the provincial-flag ballots, their candidates, their meetings' attendance.
+    # (Bloc by bloc it was 11 + 9 a bloc: 29 for two blocs, 119 for twelve.)
+    assert len(measured) == 18
+
+
+def _leading_bloc_by_bloc(bloc_years) -> dict:
+    """The leading units as they were looked up before, one bloc at a time: the oracle of the batched look-up."""
+    from blocs.models import Bloc
+    from blocs.ranking_data import ranking_for
+    from meetings.services_ballots import BallotView, ballot_result, ballots_queryset
+
+    leaders = {}
+    for bloc_id, year in bloc_years:
+        ranking = ranking_for(bloc=Bloc.objects.get(pk=bloc_id), year=year)
+        chosen = {row.key for row in ranking.ranking.rows if row.scored and row.rank == 1}
+        for ballot in ballots_queryset().filter(
+            meeting__bloc_id=bloc_id, meeting__year=year, purpose="award", award_type__code="co-ubnd-tinh"
+        ):
+            chosen |= {row.key for row in BallotView(ballot, ballot_result(ballot)).proposals}
+        leaders[bloc_id, year] = chosen
+    return leaders
+
+
+def test_leading_units_of_many_blocs_are_those_of_each_bloc_alone(world):
+    from awards.checks import _leading_units
+    from blocs.models import RuleSet, ScoringTable
+    from blocs.services_scoring import scoring_table_copy, scoring_template_ensure
+
+    template = scoring_template_ensure()
+
+    def scored(bloc, year, values: dict):
+        table = scoring_table_copy(source=template, bloc=bloc, year=year)
+        first = Criterion.objects.filter(table=table, kind="normal").order_by("order", "pk").first()
+        for unit, (self_value, assessed) in values.items():
+            Score.objects.create(criterion=first, unit=unit, self_value=self_value, assessed_value=assessed)
+
+    def present(ballot, *units):
+        for unit in units:
+            Attendance.objects.create(meeting=ballot.meeting, unit=unit, present=True)
+
+    # Two units tied at the top of the assessed totals: both lead.
+    tied, (t1, t2, t3) = bloc_of(3, code="khoi-bang-diem")
+    scored(tied, YEAR, {t1: (None, Decimal(30)), t2: (Decimal(40), Decimal(30)), t3: (None, Decimal(20))})
+    # Self scores only; its ballot's meeting has no attendance recorded, so the ballot proposes no one.
+    own, (s1, s2, _s3) = bloc_of(3, code="khoi-tu-cham")
+    scored(own, YEAR, {s1: (Decimal(10), None), s2: (Decimal(12), None)})
+    counted_ballot(own, "co-ubnd-tinh", {s1: 3}, entitled=3)
+    # No table: one ballot at a meeting where one member and two outsiders were present (no quorum: 1 of
+    # the 2 required), another at a meeting all attended, and a ballot for another award.
+    untabled, (n1, n2, n3) = bloc_of(3, code="khoi-chua-bang")
+    short = counted_ballot(untabled, "co-ubnd-tinh", {n1: 3}, entitled=3)
+    present(short, n1, world["unit_b1"], world["unit_b2"])
+    full = counted_ballot(untabled, "co-ubnd-tinh", {n2: 3, n3: 1}, entitled=3)
+    present(full, n1, n2, n3)
+    other = counted_ballot(untabled, "bk-chu-tich-tinh", {n3: 3}, entitled=3)
+    present(other, n1, n2, n3)
+    # A table with no criteria yet.
+    empty, _units = bloc_of(1, code="khoi-bang-trong")
+    ScoringTable.objects.create(bloc=empty, year=YEAR, name="Bảng điểm năm 2025")
+    # Another year, with no rule set: its ballot has no quorum to meet.
+    MembershipFactory(bloc=tied, unit=t1, year=2024)
+    MembershipFactory(bloc=tied, unit=t3, year=2024)
+    scored(tied, 2024, {t3: (None, Decimal(5))})
+    earlier = Ballot.objects.create(
+        meeting=Meeting.objects.create(bloc=tied, year=2024, kind="year_end", title="Hội nghị tổng kết năm 2024",
+                                       held_at=datetime(2024, 12, 27, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))),
+        purpose="award", award_type=award("co-ubnd-tinh"), title="Bình xét", seats=1, entitled=2, issued=2,
+        returned=2, valid=2, vote_base="entitled", threshold_num=70, threshold_den=100,
+    )  # fmt: skip
+    BallotCandidate.objects.create(ballot=earlier, unit=t1, votes=2, order=1)
+    present(earlier, t1, t3)
+    bloc_years = {(bloc.pk, YEAR) for bloc in (tied, own, untabled, empty, world["bloc_a"], world["bloc_b"])}
+    bloc_years.add((tied.pk, 2024))
+
+    batched = _leading_units(bloc_years, {rs.year: rs for rs in RuleSet.objects.all()})
+
+    assert batched == _leading_bloc_by_bloc(bloc_years)
+    assert batched[tied.pk, YEAR] == {t1.pk, t2.pk}
+    assert batched[own.pk, YEAR] == {s2.pk}
+    assert batched[untabled.pk, YEAR] == {n2.pk}
+    assert batched[empty.pk, YEAR] == batched[world["bloc_a"].pk, YEAR] == set()
+    assert batched[tied.pk, 2024] == {t3.pk}
