@@ -62,7 +62,7 @@ PARAGRAPH_CLASSES = {
     "doc-recipient": Style(size=fmt.RECIPIENTS_PT, align=LEFT, indent=False, before=0),
     "doc-signature-capacity": Style(bold=True, upper=True, align=CENTER, indent=False, before=0),
     "doc-signature-name": Style(bold=True, align=CENTER, indent=False, before=0),
-    "doc-appendix-head": Style(bold=True, align=CENTER, indent=False, before=0),
+    "doc-appendix-head": Style(align=CENTER, indent=False, before=0),
     "center": Style(align=CENTER, indent=False),
     "note": Style(size=fmt.NOTE_PT, italic=True, indent=False, before=3),
 }

@@ -91,16 +91,16 @@ def document_issue(*, kind: Kind, bloc: Bloc, year: int, form: IssueForm, user) 
         issued_by=user,
     )
     issued.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
-    try:
+    try:  # every write after the file's, so that a failure of any of them removes the file too
         issued.full_clean(exclude=["file", "bloc", "issued_by"])
         issued.save()
+        draft.number = next_number(bloc=bloc, year=year, kind=kind.code)
+        draft.version += 1
+        draft._change_reason = _("Đã ban hành văn bản số %(number)s") % {"number": issued.number_text}
+        draft.save()
     except Exception:
         default_storage.delete(issued.file.name)
         raise
-    draft.number = next_number(bloc=bloc, year=year, kind=kind.code)
-    draft.version += 1
-    draft._change_reason = _("Đã ban hành văn bản số %(number)s") % {"number": issued.number_text}
-    draft.save()
     return issued
 
 

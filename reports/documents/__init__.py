@@ -1,6 +1,6 @@
 """The kinds of documents, each a context builder and a template extending reports/shell.html."""
 
-from reports.documents import summary
+from reports.documents import minutes, pledge, submission, summary
 from reports.documents.base import DocumentUnavailable, Kind
 from reports.models import DocumentKind
 
@@ -14,6 +14,32 @@ KINDS: dict[str, Kind] = {
             type_symbol="BC",
             template="reports/documents/summary.html",
             build=summary.build,
+        ),
+        Kind(
+            code=DocumentKind.MINUTES,
+            slug="bien-ban",
+            label=DocumentKind.MINUTES.label,
+            type_symbol="BB",
+            template="reports/documents/minutes.html",
+            build=minutes.build,
+            signed_by_head=False,
+        ),
+        Kind(
+            code=DocumentKind.SUBMISSION,
+            slug="to-trinh",
+            label=DocumentKind.SUBMISSION.label,
+            type_symbol="TTr",
+            template="reports/documents/submission.html",
+            build=submission.build,
+        ),
+        Kind(
+            code=DocumentKind.PLEDGE,
+            slug="giao-uoc",
+            label=DocumentKind.PLEDGE.label,
+            type_symbol="GƯTĐ",
+            template="reports/documents/pledge.html",
+            build=pledge.build,
+            signed_by_head=False,
         ),
     )
 }

@@ -65,6 +65,11 @@ class DocumentMeta:
         return number_text(self.number, self.symbol)
 
     @property
+    def date_text(self) -> str:
+        """ "ngày 28 tháng 12 năm 2025"."""
+        return date_words(self.issued_on)
+
+    @property
     def date_line(self) -> str:
         """ "Quảng Trị, ngày 28 tháng 12 năm 2025"."""
         return f"{self.place}, {date_words(self.issued_on)}"
@@ -148,6 +153,8 @@ def document_meta(kind: Kind, *, bloc: Bloc, year: int, proposed_date: date | No
         meta.recipients = recipient_lines(draft.recipients)
     if kind.signed_by_head:
         meta.signatures = [head_signature(bloc, meta.signer_name)]
+    else:
+        meta.recipients = []  # minutes and pledges are signed by those present, and sent with a letter
     return meta
 
 
