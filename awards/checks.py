@@ -227,7 +227,8 @@ def _leading_units(bloc_years: set[tuple[int, int]], rule_sets: dict[int, RuleSe
 
     A fixed number of queries whatever the number of blocs: the blocs, the rankings of each year's blocs
     together (`rankings_for`), the provincial-flag ballots with their candidates, and the attendance of
-    their meetings. `rule_sets` (by year) give the ballots' quorum, as `meeting_quorum` reads it.
+    their meetings. `rule_sets` (by year) give the ballots' quorum, counted by `voting.attendance_quorum` as
+    `meeting_quorum` counts it.
     """
     if not bloc_years:
         return {}
@@ -256,13 +257,11 @@ def _leading_units(bloc_years: set[tuple[int, int]], rule_sets: dict[int, RuleSe
         attendance[meeting_id].append((unit_id, present))
     for ballot in flag_ballots:
         key = (ballot.meeting.bloc_id, ballot.meeting.year)
-        quorum = _quorum(members[key], attendance.get(ballot.meeting_id, []), rule_sets.get(ballot.meeting.year))
+        rule_set = rule_sets.get(ballot.meeting.year)
+        quorum = voting.attendance_quorum(
+            members=members[key],
+            attendance=attendance.get(ballot.meeting_id, ()),
+            quorum=rule_set.quorum if rule_set else None,
+        )
         leaders[key] |= {row.key for row in BallotView(ballot, ballot_result(ballot, quorum=quorum)).proposals}
     return leaders
-
-
-def _quorum(members: set[int], attendance: list[tuple[int, bool]], rule_set: RuleSet | None) -> voting.QuorumResult:
-    """A meeting's quorum from rows already read, as `meetings.services_ballots.meeting_quorum` counts it:
-    the bloc-year's members recorded as present; no attendance row at all: not recorded."""
-    present = sum(1 for unit_id, is_present in attendance if is_present and unit_id in members) if attendance else None
-    return voting.quorum_check(present=present, members=len(members), quorum=rule_set.quorum if rule_set else None)

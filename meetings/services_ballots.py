@@ -45,10 +45,9 @@ def meeting_quorum(meeting: Meeting, *, rule_set: RuleSet | None = None) -> voti
         Membership.objects.filter(bloc_id=meeting.bloc_id, year=meeting.year).values_list("unit_id", flat=True)
     )
     rows = list(Attendance.objects.filter(meeting=meeting).values_list("unit_id", "present"))
-    present = sum(1 for unit_id, is_present in rows if is_present and unit_id in members) if rows else None
     if rule_set is None:
         rule_set = RuleSet.objects.filter(year=meeting.year).first()
-    return voting.quorum_check(present=present, members=len(members), quorum=rule_set.quorum if rule_set else None)
+    return voting.attendance_quorum(members=members, attendance=rows, quorum=rule_set.quorum if rule_set else None)
 
 
 def ballot_candidates(ballot: Ballot) -> list[voting.Candidate]:

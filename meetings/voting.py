@@ -6,7 +6,7 @@ says which rule and which base it used, in Vietnamese, so the minutes can quote 
 """
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -137,6 +137,20 @@ def quorum_check(*, present: int | None, members: int, quorum: Fraction | None) 
                  "trở lên (tối thiểu %(required)s): không đủ số lượng, các phiếu bầu tại hội nghị không hợp "
                  "lệ.") % values  # fmt: skip
     return QuorumResult(present, members, required, met, text)
+
+
+def attendance_quorum(
+    *, members: Collection[Hashable], attendance: Iterable[tuple[Hashable, bool]], quorum: Fraction | None
+) -> QuorumResult:
+    """A meeting's quorum from its attendance rows (unit, present) and the bloc-year's member units.
+
+    Present = the members recorded as present (a unit present that is not a member of the bloc-year
+    does not count); no attendance row at all: not recorded (`present=None`). The one count of both
+    `meetings.services_ballots.meeting_quorum` (one meeting) and `awards.checks` (many meetings at once).
+    """
+    rows = list(attendance)
+    present = sum(1 for unit, is_present in rows if is_present and unit in members) if rows else None
+    return quorum_check(present=present, members=len(members), quorum=quorum)
 
 
 # --- Counts --------------------------------------------------------------------------------------

@@ -378,6 +378,9 @@ def _leading_bloc_by_bloc(bloc_years) -> dict:
 
 
 def test_leading_units_of_many_blocs_are_those_of_each_bloc_alone(world):
+    """The batched look-up agrees with the bloc-by-bloc one, including the quorum of each ballot's meeting
+    (both count it with `meetings.voting.attendance_quorum`): attendance not recorded, outsiders present, a
+    year with no rule set."""
     from awards.checks import _leading_units
     from blocs.models import RuleSet, ScoringTable
     from blocs.services_scoring import scoring_table_copy, scoring_template_ensure

@@ -394,6 +394,21 @@ def test_quorum_from_the_attendance(nine):
     assert (quorum.present, quorum.members, quorum.required, quorum.met) == (5, 9, 6, False)
 
 
+def test_meeting_quorum_counts_with_the_shared_rule_in_three_queries(nine, world, rules, django_assert_num_queries):
+    from meetings import voting
+
+    attend(nine.meeting, nine.units, present=5)
+    Attendance.objects.create(meeting=nine.meeting, unit=world["unit_b1"], present=True)  # not a member
+    with django_assert_num_queries(3):  # members, attendance, the year's rule set
+        quorum = svc.meeting_quorum(nine.meeting)
+    with django_assert_num_queries(2):
+        assert svc.meeting_quorum(nine.meeting, rule_set=rules) == quorum
+    rows = Attendance.objects.filter(meeting=nine.meeting).values_list("unit_id", "present")
+    shared = voting.attendance_quorum(members={u.pk for u in nine.units}, attendance=rows, quorum=rules.quorum)
+    assert quorum == shared
+    assert (quorum.present, quorum.members, quorum.required, quorum.met) == (5, 9, 6, False)
+
+
 def test_below_quorum_the_ballot_is_invalid_and_proposes_no_one(nine):
     attend(nine.meeting, nine.units, present=5)
     ballot = svc.ballot_create(

@@ -361,6 +361,26 @@ def test_quorum_texts():
     )
 
 
+def test_attendance_quorum_counts_the_members_present():
+    members = {1, 2, 3, 4, 5, 6, 7, 8, 9}
+    rows = [(unit, unit <= 6) for unit in range(1, 10)]
+    met = voting.attendance_quorum(members=members, attendance=rows, quorum=TWO_THIRDS)
+    assert (met.present, met.members, met.required, met.met) == (6, 9, 6, True)
+    # A unit recorded as present that is not a member of the bloc-year does not count.
+    short = voting.attendance_quorum(members=members, attendance=[*rows[1:], (42, True)], quorum=TWO_THIRDS)
+    assert (short.present, short.members, short.met) == (5, 9, False)
+
+
+def test_attendance_quorum_without_rows_is_not_recorded_and_all_absent_is_zero():
+    members = {1, 2, 3}
+    unrecorded = voting.attendance_quorum(members=members, attendance=[], quorum=TWO_THIRDS)
+    assert (unrecorded.recorded, unrecorded.present, unrecorded.text) == (False, None, "Chưa ghi danh sách dự họp.")
+    absent = voting.attendance_quorum(members=members, attendance=iter([(1, False), (2, False)]), quorum=TWO_THIRDS)
+    assert (absent.recorded, absent.present, absent.met) == (True, 0, False)
+    no_rule = voting.attendance_quorum(members=members, attendance=[(1, True)], quorum=None)
+    assert (no_rule.present, no_rule.required, no_rule.met) == (1, None, False)
+
+
 def test_a_ballot_below_quorum_is_invalid():
     below = voting.quorum_check(present=5, members=9, quorum=TWO_THIRDS)
     outcome = result([5, 4], seats=2, quorum=below, issued=5, returned=5, valid=5, vote_base="present")
