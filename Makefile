@@ -17,6 +17,7 @@ help:
 	@echo "make lint    - ruff check and format check;  make fmt - reformat"
 	@echo "make messages - refresh and compile the vi/en translation catalogues"
 	@echo "make vendor  - re-copy Bootstrap and htmx from npm into static/vendor"
+	@echo "make bench   - benchmarks on a province-sized data set (DATABASE_URL=postgres://... or var/bench.sqlite3)"
 	@echo "make backup  - archive the database and uploaded files into var/backups/thidua-YYYYmmdd-HHMMSS.tar.gz"
 	@echo "make restore FILE=var/backups/thidua-....tar.gz [FORCE=1] - restore an archive into an empty database"
 	@echo "make prod-check - gunicorn with production settings on loopback against PostgreSQL (throwaway database)"
@@ -61,6 +62,12 @@ test: $(VENV)/.dev-installed system-deps var .env
 
 e2e: $(VENV)/.dev-installed system-deps
 	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
+
+# Benchmarks at province scale (issue 7): DATABASE_URL (PostgreSQL) or var/bench.sqlite3 -- a database of
+# its own, migrated and filled by `manage.py seed_scale` when empty; results in bench/results.json.
+# BENCH_ARGS: e.g. "--rounds 50 --clients 16 --seconds 30", or "--no-load".
+bench: $(VENV)/.dev-installed system-deps var
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -571,6 +571,7 @@ CASES = [
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),
     ("accounts:password_change_done", None, "get", None, SIGNED_IN_200),
+    ("accounts:ping", None, "get", None, SIGNED_IN_200),
 ]
 
 
