@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from blocs import defaults
 from blocs.models import (
@@ -157,5 +158,6 @@ def ruleset_create_for_year(*, year: int) -> RuleSet:
     for rule in rules:
         rule.pk = None
         rule.rule_set = new
-    AwardRule.objects.bulk_create(rules)
+    # With their history rows (the user comes from the request), like every other change to a rule set.
+    bulk_create_with_history(rules, AwardRule)
     return new
