@@ -29,7 +29,8 @@ CENTER, LEFT, RIGHT, JUSTIFY = (
     WD_ALIGN_PARAGRAPH.JUSTIFY,
 )
 TEXT_WIDTH_MM = fmt.PAGE_WIDTH_MM - fmt.MARGIN_LEFT_MM - fmt.MARGIN_RIGHT_MM
-MIN_COLUMN_MM = 13
+MIN_COLUMN_MM = 18
+SIGNATURE_COLUMN_CHARS = 28  # an empty cell to sign in: as wide as a name
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ PARAGRAPH_CLASSES = {
     "doc-recipient": Style(size=fmt.RECIPIENTS_PT, align=LEFT, indent=False, before=0),
     "doc-signature-capacity": Style(bold=True, upper=True, align=CENTER, indent=False, before=0),
     "doc-signature-name": Style(bold=True, align=CENTER, indent=False, before=0),
-    "doc-appendix-head": Style(align=CENTER, indent=False, before=0),
+    "doc-appendix-head": Style(align=CENTER, indent=False, before=0, keep_with_next=True),
     "center": Style(align=CENTER, indent=False),
     "note": Style(size=fmt.NOTE_PT, italic=True, indent=False, before=3),
 }
@@ -233,10 +234,13 @@ def _style_of(element, default: Style) -> Style:
 class _Writer:
     def __init__(self, document):
         self.document = document
+        self.keep_together = False  # inside a .doc-keep: every paragraph kept with the next
 
     def paragraph(self, container, element, style: Style, prefix: str = ""):
         paragraph = container.add_paragraph()
         _format(paragraph, style)
+        if self.keep_together:
+            paragraph.paragraph_format.keep_with_next = True
         _fill(paragraph, element, style, prefix)
         return paragraph
 
@@ -273,7 +277,11 @@ class _Writer:
             elif child.tag in ("div", "section"):
                 if "doc-appendix" in classes:
                     self.page_break()
+                keep, self.keep_together = self.keep_together, self.keep_together or "doc-keep" in classes
                 self.block(child, container)
+                if self.keep_together and not keep and container.paragraphs:
+                    container.paragraphs[-1].paragraph_format.keep_with_next = False  # the whole ends here
+                self.keep_together = keep
 
     def rule(self, container, share: float) -> None:
         """A short centred line (under the issuing body, under the subject): a bottom border on an
@@ -392,6 +400,8 @@ class _Writer:
                 )
                 paragraph = cell.paragraphs[0]
                 _format(paragraph, style)
+                if self.keep_together and r < len(rows) - 1:
+                    paragraph.paragraph_format.keep_with_next = True
                 _fill(paragraph, td, style)
 
     def chart(self, container, element) -> None:
@@ -442,7 +452,7 @@ def _column_widths(rows, columns: int) -> list[float]:
             span = int(td.get("colspan", "1"))
             if span == 1:
                 words = " ".join(td.itertext()).split()
-                length = sum(len(w) + 1 for w in words)
+                length = SIGNATURE_COLUMN_CHARS if "sign-space" in td.classes else sum(len(w) + 1 for w in words)
                 longest[index] = max(longest[index], min(length, 45))
             index += span
     total = sum(longest)
