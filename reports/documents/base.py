@@ -121,7 +121,7 @@ def default_recipients(kind: Kind, bloc: Bloc, head: Membership | None) -> list[
     board = "Ban Thi đua - Khen thưởng tỉnh"
     if kind.code == "submission":
         return ["Như trên;", f"{board};", f"Lưu: VT, {keeper}."]
-    return [f"{board};", "Các đơn vị thành viên Khối;", f"Lưu: VT, {keeper}."]
+    return [f"{board};", f"Các đơn vị thành viên {bloc_word(bloc).capitalize()};", f"Lưu: VT, {keeper}."]
 
 
 def proposed_meta(kind: Kind, *, bloc: Bloc, year: int, proposed_date: date | None = None) -> DocumentMeta:
