@@ -15,6 +15,7 @@ from docx.oxml import parse_xml
 from openpyxl import Workbook
 
 from reports import format as fmt
+from units.xlsx import safe_cell
 
 CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,8 +60,7 @@ def _workbook(data: dict) -> bytes:
     sheet.title = "Sheet1"
     sheet.append(["Đơn vị", "Điểm xếp hạng"])
     for label, value in zip(data["labels"], data["values"], strict=True):
-        cell_label = sheet.cell(row=sheet.max_row + 1, column=1, value=str(label))
-        cell_label.data_type = "s"
+        cell_label = sheet.cell(row=sheet.max_row + 1, column=1, value=safe_cell(str(label)))
         sheet.cell(row=cell_label.row, column=2, value=value)
     out = BytesIO()
     book.save(out)

@@ -1,8 +1,8 @@
 """Every table of a document as a sheet of one workbook: its title, its header rows, its rows.
 
 A cell that carries `data-num` is written as a number; every other cell is text, and text that a
-spreadsheet would run as a formula (=, +, -, @ …) is stored as a string with Excel's quote prefix, so
-a unit named "=1+1" stays "=1+1" and nothing is ever computed.
+spreadsheet would run as a formula (=, +, -, @ …) goes through units.xlsx.safe_cell, which marks it
+with Excel's apostrophe: a unit named "=1+1" is written "'=1+1" and nothing is ever computed.
 """
 
 import re
@@ -11,12 +11,12 @@ from io import BytesIO
 
 import lxml.html
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from units.xlsx import safe_cell
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -140,9 +140,7 @@ def _number(raw: str | None) -> int | Decimal | None:
 
 
 def put_text(cell, text: str) -> None:
-    """Text as text: never a formula, whatever it starts with."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    cell.value = text
+    """Text as text, never a formula: the project's one guard (units.xlsx.safe_cell) marks text that
+    starts like a formula with Excel's apostrophe."""
+    cell.value = safe_cell(text)
     cell.data_type = "s"
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True
