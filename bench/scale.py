@@ -1009,4 +1009,12 @@ class Builder:
 def build(size: Size, *, write_files: bool = True, log=None) -> dict[str, int]:
     """Build the data set into an empty database; returns the rows per model."""
     Builder(size, write_files=write_files, log=log).build()
+    analyze()
     return sizes()
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum would soon after such a load: without them
+    PostgreSQL plans for the empty tables it last saw (nested loops over thousands of rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -75,17 +75,25 @@ class YearOverview(BlocYearMixin, TemplateView):
         members = self.members()
         unit_ids = [m.unit_id for m in members]
         total = len(unit_ids)
-        pledge = Pledge.objects.filter(bloc=self.bloc, year=self.year).first()
-        signed = pledge.signatures.filter(unit_id__in=unit_ids).count() if pledge else 0
+        pledge = (
+            Pledge.objects.filter(bloc=self.bloc, year=self.year)
+            .annotate(signed=Count("signatures", filter=Q(signatures__unit_id__in=unit_ids)))
+            .first()
+        )  # with its members' signatures counted: one query
+        signed = pledge.signed if pledge else 0
         registered = (
             TitleRegistration.objects.filter(year=self.year, unit_id__in=unit_ids).values("unit_id").distinct().count()
         )
         table = ScoringTable.objects.filter(bloc=self.bloc, year=self.year).first()
         scored_self = scored_assessed = 0
         if table:
-            scores = Score.objects.filter(criterion__table=table, criterion__archived=False, unit_id__in=unit_ids)
-            scored_self = scores.filter(self_value__isnull=False).values("unit_id").distinct().count()
-            scored_assessed = scores.filter(assessed_value__isnull=False).values("unit_id").distinct().count()
+            scored = Score.objects.filter(
+                criterion__table=table, criterion__archived=False, unit_id__in=unit_ids
+            ).aggregate(
+                by_self=Count("unit_id", distinct=True, filter=Q(self_value__isnull=False)),
+                assessed=Count("unit_id", distinct=True, filter=Q(assessed_value__isnull=False)),
+            )  # one query for both
+            scored_self, scored_assessed = scored["by_self"], scored["assessed"]
         rated = AnnualRating.objects.filter(year=self.year, unit_id__in=unit_ids).count()
         held = self.bloc.meetings.filter(year=self.year).aggregate(
             n=Count("pk", distinct=True),
