@@ -64,6 +64,8 @@ rules.add_perm("blocs.add_bloc", is_board)
 rules.add_perm("blocs.change_bloc", is_board)
 rules.add_perm("blocs.change_membership", is_board)
 rules.add_perm("blocs.export_registry", signed_in & reads_province)
+# The province-wide activity log (blocs/views/activity.py): the board and the province viewers.
+rules.add_perm("blocs.view_activity", signed_in & reads_province)
 rules.add_perm("blocs.import_registry", is_board)
 rules.add_perm("units.view_unit", signed_in & (reads_province | is_unit_officer | unit_in_users_blocs))
 rules.add_perm("units.add_unit", is_board)

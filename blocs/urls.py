@@ -1,6 +1,19 @@
 from django.urls import path
 
-from blocs.views import blocs, grid, home, people, pledges, ranking, registry_io, rulesets, scoring_table, units, year
+from blocs.views import (
+    activity,
+    blocs,
+    grid,
+    home,
+    people,
+    pledges,
+    ranking,
+    registry_io,
+    rulesets,
+    scoring_table,
+    units,
+    year,
+)
 
 app_name = "blocs"
 
@@ -48,3 +61,5 @@ urlpatterns += [
     *grid.urls,
     *ranking.urls,
 ]
+
+urlpatterns += activity.urls

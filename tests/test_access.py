@@ -111,6 +111,7 @@ CASES = [
     ("blocs:registry_io", None, "get", None, PROVINCE_READERS),
     ("blocs:registry_template", None, "get", None, PROVINCE_READERS),
     ("blocs:registry_export", None, "get", None, PROVINCE_READERS),
+    ("blocs:activity", None, "get", None, PROVINCE_READERS),
     ("blocs:registry_import", None, "post", lambda w: {}, BOARD_ONLY),
     ("blocs:user_list", None, "get", None, BOARD_ONLY),
     ("blocs:user_create", None, "get", None, BOARD_ONLY),
