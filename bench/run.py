@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results.json"
@@ -48,8 +49,11 @@ def configure_environment(env=os.environ) -> None:
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}"
     env.setdefault("DB_CONN_MAX_AGE", "60")
-    env.setdefault("MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media"))
-    env.setdefault("STATIC_ROOT", str(BASE_DIR / "var" / "bench-static"))
+    if not env.get("MEDIA_ROOT"):  # the dossier files seed_scale writes: one folder per bench database
+        database = urlparse(env["DATABASE_URL"]).path.rstrip("/").rsplit("/", 1)[-1] or "default"
+        env["MEDIA_ROOT"] = str(BASE_DIR / "var" / "bench-media" / database)
+    if not env.get("STATIC_ROOT"):
+        env["STATIC_ROOT"] = str(BASE_DIR / "var" / "bench-static")
     env.setdefault("LOG_LEVEL", "WARNING")
     env.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
@@ -481,6 +485,41 @@ def _client_loop(port: int, cookie: str, urls: list[str], count_from: float, dea
     conn.close()
 
 
+# --- Profiling a page -----------------------------------------------------------------------------
+
+
+def profile_page(subjects: Subjects, name: str, requests: int = 10) -> int:
+    """Print the page's queries (time, SQL) and where the time of `requests` requests goes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = next((p for p in [FLOOR, *PAGES] if p.name == name), None)
+    url = page_url(page, subjects) if page else None
+    if url is None:
+        print(f"No page named «{name}» with an existing URL; pages: {', '.join(p.name for p in PAGES)}")
+        return 2
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        print("pyinstrument is not installed: .venv/bin/pip install -r requirements-dev.txt")
+        return 2
+    client = subjects.clients[page.persona]
+    for _ in range(3):
+        _get(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    print(f"{url}: {len(queries)} queries")
+    for query in queries.captured_queries:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(requests):
+        _get(client, url)
+    profiler.stop()
+    print(profiler.output_text(unicode=True, color=False))
+    return 0
+
+
 # --- The run -----------------------------------------------------------------------------------------
 
 
@@ -524,6 +563,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (default 2)")
     parser.add_argument("--no-load", action="store_true", help="skip the load test")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the results (JSON)")
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="instead of measuring: the queries of one page and a pyinstrument profile of 10 requests to it "
+        f"(pages: {', '.join(p.name for p in PAGES)})",
+    )
     args = parser.parse_args(argv)
 
     configure_environment()
@@ -536,6 +581,8 @@ def main(argv: list[str] | None = None) -> int:
     subjects = find_subjects()
     subjects.clients = {"secretary": signed_in_client(subjects.secretary), "board": signed_in_client(subjects.board)}
     print(f"Bloc «{subjects.bloc.name}», year {subjects.year}; nomination #{subjects.nomination.pk}")
+    if args.profile:
+        return profile_page(subjects, args.profile)
     print(f"Pages: {args.rounds} rounds…")
     floor, pages, notes = measure_pages(subjects, rounds=args.rounds)
     print("PDF…")
@@ -553,8 +600,7 @@ def main(argv: list[str] | None = None) -> int:
                            workers=args.workers, threads=args.threads)  # fmt: skip
         load = results.load_row(requests=outcome["requests"], errors=outcome["errors"], clients=outcome["clients"],
                                 seconds=outcome["seconds"])  # fmt: skip
-        notes.append(f"load: gunicorn {args.workers} workers × {args.threads} threads (gthread), {outcome['requests']} "
-                     "requests over the key pages")  # fmt: skip
+        print(f"  {outcome['requests']} requests over the key pages, {outcome['errors']} errors")
     document = results.results(
         machine=results.machine(),
         database=database_label(),

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -374,6 +375,7 @@ def _save_batch(table: ScoringTable, field_name: str, changes: list[CellChange],
     _check_bonus_caps(table, field_name, pending, existing, bonus_ids, errors)
     if errors:
         raise _Refused(errors)
+    updated, now = [], timezone.now()
     for change, value in pending:
         score = existing.get((change.unit_id, change.criterion_id))
         if score is None:
@@ -385,11 +387,24 @@ def _save_batch(table: ScoringTable, field_name: str, changes: list[CellChange],
                 raise _Refused({(change.unit_id, change.criterion_id): error}) from None
         else:
             _assign(score, field_name, value, user)
-            score.save(update_fields=[value_attr, version_attr, "updated_by", "updated_at"])
+            score.updated_at = now  # for its history row; the UPDATE below sets the same
+            updated.append(score)
         if value is None:
             result.cleared += 1
         else:
             result.written += 1
+    if updated:
+        # The rows are locked above. One UPDATE per distinct new value (a table's scale allows a few dozen;
+        # each version goes up by one, as _assign did), and one INSERT of their history: not two
+        # queries a cell, which made a 15 × 40 upload take seconds.
+        by_value: dict[object, list[int]] = {}
+        for score in updated:
+            by_value.setdefault(getattr(score, value_attr), []).append(score.pk)
+        for value, pks in by_value.items():
+            Score.objects.filter(pk__in=pks).update(
+                **{value_attr: value, version_attr: F(version_attr) + 1, "updated_by": user, "updated_at": now}
+            )
+        Score.history.bulk_history_create(updated, batch_size=1000, update=True, default_user=user, default_date=now)
 
 
 def _check_bonus_caps(table, field_name, pending, existing, bonus_ids, errors) -> None:
