@@ -29,6 +29,7 @@ from units.models import AwardType, Unit
 
 # serialized_rollback: each test ends with a flush, and the award types a migration wrote must come back.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+UPLOADED = "Báo cáo thành tích (sao lưu).pdf"
 
 
 @pytest.fixture
@@ -71,24 +72,33 @@ def restore(archive: Path, *args) -> str:
 
 @pytest.fixture
 def demo(media):
-    """The demo province, with a meeting attachment and a dossier file uploaded."""
+    """The demo province (with the dossier files it comes with), plus a meeting attachment and a dossier file
+    uploaded here; returns MEDIA_ROOT."""
     call_command("seed_demo", stdout=io.StringIO())
     board = User.objects.get(username="bankt")
     meeting = Meeting.objects.filter(year=2025).order_by("pk").first()
     attachment_add(meeting=meeting, upload=SimpleUploadedFile("Biên bản họp.pdf", PDF), user=board)
-    membership = meeting.bloc.memberships.filter(year=2025).order_by("pk").first()
-    nomination = Nomination.objects.create(
-        bloc=meeting.bloc,
-        year=2025,
-        unit=membership.unit,
-        award_type=AwardType.objects.get(code="bk-chu-tich-tinh"),
-        created_by=board,
-    )
+    nomination = Nomination.objects.order_by("pk").first()
+    if nomination is None:
+        membership = meeting.bloc.memberships.filter(year=2025).order_by("pk").first()
+        nomination = Nomination.objects.create(
+            bloc=meeting.bloc, year=2025, unit=membership.unit,
+            award_type=AwardType.objects.get(code="bk-chu-tich-tinh"), created_by=board,
+        )  # fmt: skip
     dossier = DossierFile(
-        nomination=nomination, kind="report", name="Báo cáo thành tích.pdf", content_type="application/pdf",
+        nomination=nomination, kind="report", name=UPLOADED, content_type="application/pdf",
         size=len(PDF) + 1, uploaded_by=board,
     )  # fmt: skip
     dossier.file.save("bao-cao.pdf", SimpleUploadedFile("bao-cao.pdf", PDF + b"\n"), save=True)
+    return media
+
+
+@pytest.fixture
+def small(media):
+    """A unit and one uploaded file: enough for the refusals."""
+    UnitFactory(name="Sở Tư pháp")
+    media.mkdir(parents=True)
+    (media / "ho-so.pdf").write_bytes(PDF)
     return media
 
 
@@ -99,7 +109,9 @@ def empty_everything(media: Path) -> None:
 
 def test_demo_round_trip_is_exact(demo, backups):
     before, files_before = dump_all(), file_hashes(demo)
-    assert len(files_before) == 2
+    uploaded = DossierFile.objects.get(name=UPLOADED).file.name
+    assert files_before[uploaded] == hashlib.sha256(PDF + b"\n").hexdigest()
+    assert len(files_before) >= 2
     assert Unit.objects.count() == 65
 
     archive = backup(backups)
@@ -125,7 +137,7 @@ def test_demo_round_trip_is_exact(demo, backups):
     assert new.pk > max(Unit.objects.exclude(pk=new.pk).values_list("pk", flat=True))
 
 
-def test_restore_refuses_a_database_with_data(demo, backups):
+def test_restore_refuses_a_database_with_data(small, backups):
     archive = backup(backups)
     Unit.objects.filter(code=Unit.objects.order_by("pk").first().code).update(name="Đổi tên sau sao lưu")
 
@@ -135,7 +147,7 @@ def test_restore_refuses_a_database_with_data(demo, backups):
     assert Unit.objects.filter(name="Đổi tên sau sao lưu").count() == 1
 
 
-def test_restore_refuses_media_left_behind(demo, backups):
+def test_restore_refuses_media_left_behind(small, backups):
     archive = backup(backups)
     call_command("flush", interactive=False, verbosity=0)
 
@@ -176,10 +188,8 @@ def _rewrite(archive: Path, target: Path, change) -> Path:
     return target
 
 
-def test_a_tampered_file_is_refused_before_anything_is_touched(media, backups, tmp_path):
-    UnitFactory(name="Sở Tư pháp")
-    media.mkdir(parents=True)
-    (media / "ho-so.pdf").write_bytes(PDF)
+def test_a_tampered_file_is_refused_before_anything_is_touched(small, backups, tmp_path):
+    media = small
     archive = backup(backups)
     bad = _rewrite(archive, tmp_path / "bad.tar.gz", lambda n, d: d + b"x" if n == "media/ho-so.pdf" else d)
     call_command("flush", interactive=False, verbosity=0)
@@ -232,7 +242,7 @@ def test_keep_prunes_the_oldest_archives(media, backups):
 
 
 def test_backup_warns_about_a_referenced_file_missing_on_disk(demo, backups):
-    dossier = DossierFile.objects.get()
+    dossier = DossierFile.objects.get(name=UPLOADED)
     os.remove(demo / dossier.file.name)
     err = io.StringIO()
 
