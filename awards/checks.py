@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from awards import eligibility
 from awards.eligibility import Check
 from awards.models import DossierFile, Nomination, State
-from blocs.models import Bloc, Membership, RuleSet
+from blocs.models import AwardRule, Bloc, Membership, RuleSet
 from blocs.ranking_data import rankings_for
 from meetings import voting
 from meetings.models import Attendance, Ballot, BallotCandidate, BallotPurpose
@@ -76,33 +76,24 @@ def checks_for(nominations: list[Nomination]) -> dict[int, list[Check]]:
     type_ids = {n.award_type_id for n in nominations}
     award_types = {a.pk: a for a in AwardType.objects.all()}
 
+    rule_sets, rules = _rule_facts(years, award_types)
+    # Years of ratings and awards read: the longest consecutive condition and one more (to name an award
+    # just before a window, and the years before a run of ratings), at least LOOK_BACK.
+    look_back = max([LOOK_BACK, *(rule.consecutive_years + 1 for rule in rules.values())])
+
     ratings: dict[int, dict[int, eligibility.RatingFact]] = defaultdict(dict)
     for r in AnnualRating.objects.filter(
-        unit_id__in=unit_ids, year__gt=min(years) - LOOK_BACK, year__lte=max(years)
+        unit_id__in=unit_ids, year__gt=min(years) - look_back, year__lte=max(years)
     ).values_list("unit_id", "year", "rating", "staff_total", "staff_completed", "staff_advanced",
                   "staff_emulation_fighters"):  # fmt: skip
         ratings[r[0]][r[1]] = eligibility.RatingFact(*r[2:])
 
+    # The award history, whether written by a recorded decision or imported: the same facts.
     awards: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for unit_id, code, year in Award.objects.filter(
-        unit_id__in=unit_ids, year__gt=min(years) - LOOK_BACK, year__lte=max(years)
+        unit_id__in=unit_ids, year__gt=min(years) - look_back, year__lte=max(years)
     ).values_list("unit_id", "award_type__code", "year"):
         awards[unit_id].add((code, year))
-
-    rule_sets = {rs.year: rs for rs in RuleSet.objects.filter(year__in=years).prefetch_related("award_rules")}
-    rules: dict[tuple[int, int], eligibility.RuleFact] = {}
-    for rs in rule_sets.values():
-        basis = tuple(rs.citations())
-        for ar in rs.award_rules.all():
-            rules[rs.year, ar.award_type_id] = eligibility.RuleFact(
-                required_rating=ar.required_rating,
-                consecutive_years=ar.consecutive_years,
-                quota_percent=ar.quota_percent,
-                quota_base=ar.quota_base,
-                quota_count=ar.quota_count,
-                citation=ar.citation,
-                legal_basis=basis,
-            )
 
     ballots = _ballot_facts(nominations)
 
@@ -180,6 +171,45 @@ def checks_for(nominations: list[Nomination]) -> dict[int, list[Check]]:
         )
         result[n.pk] = eligibility.all_checks(facts)
     return result
+
+
+def _rule_facts(
+    years: set[int], award_types: dict[int, AwardType]
+) -> tuple[dict[int, RuleSet], dict[tuple[int, int], eligibility.RuleFact]]:
+    """The years' rule sets (by year) and their award rules as facts (by year and award type id), with the
+    awards each rule asks to have been received: two queries, the rule sets, then their award rules joined
+    with those awards (a rule without any comes once, with none)."""
+    rule_sets = {rs.year: rs for rs in RuleSet.objects.filter(year__in=years)}
+    fields: dict[int, tuple] = {}
+    priors: dict[int, list[tuple[AwardType, int]]] = defaultdict(list)
+    for *values, prior_type_id, prior_count in (
+        AwardRule.objects.filter(rule_set__year__in=years)
+        .values_list("pk", "rule_set__year", "award_type_id", "required_rating", "consecutive_years",
+                     "quota_percent", "quota_base", "quota_count", "citation", "prior_awards__award_type_id",
+                     "prior_awards__count")
+        .order_by()
+    ):  # fmt: skip
+        fields[values[0]] = tuple(values)
+        if prior_type_id is not None:
+            priors[values[0]].append((award_types[prior_type_id], prior_count))
+    bases = {year: tuple(rs.citations()) for year, rs in rule_sets.items()}
+    rules = {
+        (year, type_id): eligibility.RuleFact(
+            required_rating=rating,
+            consecutive_years=consecutive,
+            quota_percent=percent,
+            quota_base=base,
+            quota_count=count,
+            citation=citation,
+            legal_basis=bases[year],
+            prior_awards=tuple(
+                eligibility.PriorAwardFact(code=prior.code, name=prior.name, count=count)
+                for prior, count in sorted(priors[pk], key=lambda row: (row[0].order, row[0].name))
+            ),
+        )
+        for pk, year, type_id, rating, consecutive, percent, base, count, citation in fields.values()
+    }
+    return rule_sets, rules
 
 
 def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.BallotFact]:

@@ -58,6 +58,15 @@ class RatingFact:
 
 
 @dataclass(frozen=True)
+class PriorAwardFact:
+    """One way of meeting a rule's condition on awards already received: at least `count` of the award type."""
+
+    code: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
 class RuleFact:
     """The year's award rule for the nomination's award type, with the rule set's legal basis."""
 
@@ -68,6 +77,7 @@ class RuleFact:
     quota_count: int | None = None
     citation: str = ""
     legal_basis: tuple[str, ...] = ()
+    prior_awards: tuple[PriorAwardFact, ...] = ()  # any one met suffices; none: no such condition
 
     @property
     def citation_text(self) -> str:
@@ -262,6 +272,70 @@ def check_consecutive(facts: Facts) -> Check | None:
     return _check(facts, "consecutive", label, BLOCKING, detail, rule_text)
 
 
+def prior_award_window(rule: RuleFact, year: int) -> tuple[int, int]:
+    """The years in which awards already received count: those of the consecutive ratings, the nomination's
+    year included (a rule without consecutive years: that year alone)."""
+    return year - max(rule.consecutive_years, 1) + 1, year
+
+
+def _award_count_text(count: int, name: str) -> str:
+    return _("%(count)s %(name)s") % {"count": count, "name": name}
+
+
+def check_prior_awards(facts: Facts) -> Check | None:
+    """(2b) Within the consecutive years, the awards the rule asks for: any one of its options, e.g. 1 provincial
+    emulation flag or 2 provincial certificates. The unit's award history counts whether it was written by a
+    recorded decision or imported; awards outside the years do not count."""
+    rule = facts.rule
+    if rule is None or not rule.prior_awards:
+        return None
+    first, last = prior_award_window(rule, facts.year)
+    years = last - first + 1
+    received: dict[str, list[int]] = {}  # award code -> years within the window
+    earlier: dict[str, list[int]] = {}  # award code -> years before it (read, not counted)
+    codes = {option.code for option in rule.prior_awards}
+    for code, year in sorted(facts.awards, key=lambda award: award[1]):
+        if code in codes and year <= last:
+            (received if year >= first else earlier).setdefault(code, []).append(year)
+    options = _(" hoặc ").join(_award_count_text(option.count, option.name) for option in rule.prior_awards)
+    values = {"n": years, "first": first, "last": last, "options": options}
+    label = _("Khen thưởng trong %(n)s năm") % {"n": years}
+    if years == 1:
+        rule_text = _("Năm %(last)s được tặng ít nhất %(options)s.") % values
+    else:
+        rule_text = _("Trong %(n)s năm %(first)s–%(last)s được tặng ít nhất %(options)s.") % values
+    got = [
+        _("%(count)s %(name)s (năm %(years)s)")
+        % {"count": len(received[o.code]), "name": o.name, "years": ", ".join(map(str, received[o.code]))}
+        for o in rule.prior_awards
+        if o.code in received
+    ]
+    period = (_("Năm %(last)s") if years == 1 else _("Trong %(n)s năm %(first)s–%(last)s")) % values
+    met = [o for o in rule.prior_awards if len(received.get(o.code, ())) >= o.count]
+    if met:
+        detail = _("%(period)s đã được tặng %(got)s, đạt yêu cầu.") % {"period": period, "got": "; ".join(got)}
+        return _check(facts, "prior_awards", label, OK, detail, rule_text)
+    if got:
+        detail = _("%(period)s mới được tặng %(got)s; cần %(options)s.") % {
+            "period": period, "got": "; ".join(got), "options": options,
+        }  # fmt: skip
+    else:
+        detail = _("%(period)s chưa được tặng %(names)s nào; cần %(options)s.") % {
+            "period": period, "names": _(" hay ").join(o.name for o in rule.prior_awards), "options": options,
+        }  # fmt: skip
+    before = [
+        _("%(name)s năm %(years)s") % {"name": o.name, "years": ", ".join(map(str, earlier[o.code]))}
+        for o in rule.prior_awards
+        if o.code in earlier
+    ]
+    if before:
+        detail += " " + _("Không tính vì trước năm %(first)s: %(awards)s.") % {
+            "first": first,
+            "awards": "; ".join(before),
+        }
+    return _check(facts, "prior_awards", label, BLOCKING, detail, rule_text)
+
+
 def check_vote(facts: Facts) -> Check:
     """(3) The unit's share in its ballot meets the ballot's threshold (exact)."""
     label = _("Kết quả bình xét")
@@ -409,8 +483,8 @@ def check_province_cap(facts: Facts) -> Check | None:
                     "thưởng chọn trong số này.") % values, rule_text)  # fmt: skip
 
 
-RULES = (check_rating, check_consecutive, check_vote, check_quota, check_duplicate, check_labour, check_dossier,
-         check_leading, check_province_cap)  # fmt: skip
+RULES = (check_rating, check_consecutive, check_prior_awards, check_vote, check_quota, check_duplicate, check_labour,
+         check_dossier, check_leading, check_province_cap)  # fmt: skip
 
 
 def all_checks(facts: Facts) -> list[Check]:

@@ -58,6 +58,14 @@ AWARD_RULES = {
     "ttldtt": {"required_rating": "HTTNV", "citation": "Điều 28 Luật Thi đua, khen thưởng 2022"},
 }
 
+# award code -> the awards received within its consecutive years, as (award code, at least how many): any one
+# suffices. The PM's certificate for a collective: 5 consecutive years "Hoàn thành xuất sắc nhiệm vụ" and,
+# within them, 1 provincial emulation flag or 2 provincial certificates (Luật Thi đua, khen thưởng 2022, the
+# article on "Bằng khen của Thủ tướng Chính phủ", and its implementing decree).
+PRIOR_AWARDS = {
+    "bk-thu-tuong": [("co-ubnd-tinh", 1), ("bk-chu-tich-tinh", 2)],
+}
+
 SCORING_TEMPLATE_NAME = "Bảng chấm điểm mẫu của tỉnh (thang 100 điểm)"
 SCORING_BONUS_CAP = Decimal(5)
 

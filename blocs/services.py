@@ -11,6 +11,7 @@ from blocs.models import (
     MEMBERSHIP_ONE_HEAD,
     MEMBERSHIP_UNIT_YEAR,
     AwardRule,
+    AwardRulePriorAward,
     Bloc,
     MemberRole,
     Membership,
@@ -134,10 +135,14 @@ def ruleset_create_default(*, year: int) -> RuleSet:
     rule_set = RuleSet.objects.create(
         year=year, name=defaults.RULE_SET_NAME, legal_basis=defaults.LEGAL_BASIS, **defaults.RULE_SET_VALUES
     )
-    award_types = {a.code: a for a in AwardType.objects.filter(code__in=defaults.AWARD_RULES)}
+    codes = set(defaults.AWARD_RULES) | {code for rows in defaults.PRIOR_AWARDS.values() for code, _count in rows}
+    award_types = {a.code: a for a in AwardType.objects.filter(code__in=codes)}
     for code, values in defaults.AWARD_RULES.items():
         if code in award_types:
-            AwardRule.objects.create(rule_set=rule_set, award_type=award_types[code], **values)
+            rule = AwardRule.objects.create(rule_set=rule_set, award_type=award_types[code], **values)
+            for prior_code, count in defaults.PRIOR_AWARDS.get(code, ()):
+                if prior_code in award_types:
+                    AwardRulePriorAward.objects.create(rule=rule, award_type=award_types[prior_code], count=count)
     return rule_set
 
 
@@ -150,6 +155,8 @@ def ruleset_create_for_year(*, year: int) -> RuleSet:
     if previous is None:
         return ruleset_create_default(year=year)
     rules = list(previous.award_rules.all())
+    priors = list(AwardRulePriorAward.objects.filter(rule__rule_set=previous))
+    type_of_rule = {rule.pk: rule.award_type_id for rule in rules}
     new = RuleSet.objects.get(pk=previous.pk)
     new.pk = None
     new.year = year
@@ -159,5 +166,9 @@ def ruleset_create_for_year(*, year: int) -> RuleSet:
         rule.pk = None
         rule.rule_set = new
     # With their history rows (the user comes from the request), like every other change to a rule set.
-    bulk_create_with_history(rules, AwardRule)
+    copied = {rule.award_type_id: rule for rule in bulk_create_with_history(rules, AwardRule)}
+    for prior in priors:
+        prior.pk = None
+        prior.rule = copied[type_of_rule[prior.rule_id]]
+    bulk_create_with_history(priors, AwardRulePriorAward)
     return new

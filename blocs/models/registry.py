@@ -2,8 +2,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -323,3 +325,53 @@ class AwardRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_type} — {self.rule_set.year}"
+
+    def prior_awards_text(self) -> str:
+        """ "Trong thời gian đó được tặng ít nhất 1 Cờ thi đua của UBND tỉnh hoặc 2 Bằng khen của Chủ tịch UBND
+        tỉnh" (the prefetched `prior_awards` with their award types); empty when the rule asks for none."""
+        options = [f"{row.count} {row.award_type.name}" for row in self.prior_awards.all()]
+        if not options:
+            return ""
+        return gettext("Trong thời gian đó được tặng ít nhất %(options)s") % {
+            "options": gettext(" hoặc ").join(options)
+        }
+
+
+class AwardRulePriorAward(models.Model):
+    """One way of meeting an award rule's condition on awards already received: within the rule's consecutive
+    years (the same years as its ratings), at least `count` awards of `award_type`.
+
+    A rule with several of these is met when any one is (1 provincial flag or 2 provincial certificates);
+    a rule with none has no such condition.
+    """
+
+    rule = models.ForeignKey(
+        AwardRule, on_delete=models.CASCADE, related_name="prior_awards", verbose_name=_("Điều kiện khen thưởng")
+    )
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="+", verbose_name=_("Hình thức đã được tặng")
+    )
+    count = models.PositiveSmallIntegerField(
+        _("Số lần tối thiểu"), default=1, validators=[MinValueValidator(1, _("Số lần phải từ 1 trở lên."))]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khen thưởng đã nhận trong thời gian xét")
+        verbose_name_plural = _("khen thưởng đã nhận trong thời gian xét")
+        ordering = ["award_type__order", "award_type__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "award_type"],
+                name="awardrule_prior_unique_type",
+                violation_error_message=_("Hình thức này đã có trong điều kiện."),
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=1),
+                name="awardrule_prior_count_positive",
+                violation_error_message=_("Số lần phải từ 1 trở lên."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.award_type} — {self.rule}"

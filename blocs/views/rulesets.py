@@ -8,10 +8,41 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from blocs import services
 from blocs.forms import AwardRuleFormSet, NewRuleSetForm, RuleSetForm
-from blocs.models import RuleSet
+from blocs.models import AwardRulePriorAward, RuleSet
 from blocs.views.mixins import Guarded
 from units.concurrency import VersionConflict
-from units.history import history_rows
+from units.history import HistoryRow, history_rows
+from units.models import AwardType
+
+HISTORY_LIMIT = 25
+
+
+def prior_award_history(rule_set: RuleSet, limit: int = HISTORY_LIMIT) -> list[HistoryRow]:
+    """The changes of the rule set's conditions on awards already received, newest first, as history rows:
+    each says the rule's award type and the condition before and after. Three queries (the rules, the history
+    rows with their users, the award types), whatever the number of changes."""
+    rules = dict(rule_set.award_rules.values_list("pk", "award_type__name"))
+    records = list(
+        AwardRulePriorAward.history.filter(rule_id__in=rules)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    names = dict(AwardType.objects.filter(pk__in={r.award_type_id for r in records}).values_list("pk", "name"))
+    previous: dict[int, str] = {}
+    rows = []
+    for record in records:
+        text = _("ít nhất %(count)s %(award)s") % {"count": record.count, "award": names.get(record.award_type_id, "?")}
+        before = previous.get(record.id, "—")
+        after = "—" if record.history_type == "-" else text
+        previous[record.id] = after
+        label = _("Khen thưởng đã nhận — %(award)s") % {"award": rules[record.rule_id]}
+        who = str(record.history_user) if record.history_user else _("Hệ thống")
+        rows.append(HistoryRow(record.history_date, who, _action(record.history_type), [(label, before, after)]))
+    return rows[::-1][:limit]
+
+
+def _action(kind: str) -> str:
+    return {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}[kind]
 
 
 class RuleSetList(Guarded, ListView):
@@ -38,8 +69,11 @@ class RuleSetDetail(Guarded, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["award_rules"] = self.object.award_rules.select_related("award_type")
-        context["history"] = history_rows(self.object)
+        context["award_rules"] = self.object.award_rules.select_related("award_type").prefetch_related(
+            "prior_awards__award_type"
+        )
+        rows = history_rows(self.object) + prior_award_history(self.object)
+        context["history"] = sorted(rows, key=lambda row: row.when, reverse=True)[:HISTORY_LIMIT]
         context["can_edit"] = self.request.user.has_perm("blocs.change_ruleset", self.object)
         return context
 

@@ -1,6 +1,6 @@
 """awards/checks.py: the facts read from the database, each rule at its boundaries, bounded queries."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from awards.checks import blocking_problems, checks_for, summary
 from awards.models import DossierFile, Nomination
-from blocs.models import AwardRule, Criterion, Score
+from blocs.models import AwardRule, AwardRulePriorAward, Criterion, Score
 from meetings.models import Attendance, Ballot, BallotCandidate, Meeting
 from meetings.services_ballots import ballot_record_counts
 from tests.factories import BlocFactory, MembershipFactory, UnitFactory, UserFactory
 from tests.meetings import ballot_world
-from units.models import AnnualRating, AwardType
+from units.models import AnnualRating, Award, AwardType
 
 YEAR = 2025
 
@@ -116,6 +116,154 @@ def test_no_award_rule_blocks(world):
     nomination = nominate(world["unit_a1"], "bk-chu-tich-tinh", bloc=world["bloc_a"])
 
     assert check(nomination, "rule").outcome == "blocking"
+
+
+# --- Awards received within the consecutive years -------------------------------------------------
+
+
+def pm_rule(world) -> AwardRule:
+    """The PM's certificate: 5 years HTXSNV and, within them, 1 provincial flag or 2 provincial certificates."""
+    rule = add_rule(world, "bk-thu-tuong", required_rating="HTXSNV", consecutive_years=5)
+    AwardRulePriorAward.objects.create(rule=rule, award_type=award("co-ubnd-tinh"), count=1)
+    AwardRulePriorAward.objects.create(rule=rule, award_type=award("bk-chu-tich-tinh"), count=2)
+    return rule
+
+
+def received(unit, code: str, *years: int, source="decision"):
+    for year in years:
+        Award.objects.create(unit=unit, award_type=award(code), year=year, source=source)
+
+
+def pm_nomination(world, unit):
+    rate(unit, 2021, 2022, 2023, 2024, 2025)
+    return nominate(unit, "bk-thu-tuong", bloc=world["bloc_a"])
+
+
+@pytest.mark.parametrize(
+    ("awards", "outcome"),
+    [
+        ({"co-ubnd-tinh": [2021]}, "ok"),  # exactly one flag, in the first year of the window
+        ({"bk-chu-tich-tinh": [2022, 2025]}, "ok"),  # two certificates
+        ({"bk-chu-tich-tinh": [2023]}, "blocking"),  # one certificate
+        ({"co-ubnd-tinh": [2020]}, "blocking"),  # a flag just before the window
+        ({"bk-chu-tich-tinh": [2020, 2024]}, "blocking"),  # two certificates, one just before the window
+    ],
+)
+def test_prior_awards_read_from_the_award_history(world, awards, outcome):
+    pm_rule(world)
+    for code, years in awards.items():
+        received(world["unit_a1"], code, *years)
+    nomination = pm_nomination(world, world["unit_a1"])
+
+    assert check(nomination, "consecutive").outcome == "ok"
+    assert check(nomination, "prior_awards").outcome == outcome
+
+
+def test_one_certificate_blocks_with_the_rule_and_citation(world):
+    pm_rule(world)
+    received(world["unit_a1"], "bk-chu-tich-tinh", 2023)
+    received(world["unit_a2"], "bk-chu-tich-tinh", 2023)  # another unit's award
+    nomination = pm_nomination(world, world["unit_a1"])
+
+    result = check(nomination, "prior_awards")
+
+    assert result.outcome == "blocking"
+    assert result.detail == (
+        "Trong 5 năm 2021–2025 mới được tặng 1 Bằng khen của Chủ tịch UBND tỉnh (năm 2023); cần 1 Cờ thi đua của UBND "
+        "tỉnh hoặc 2 Bằng khen của Chủ tịch UBND tỉnh."
+    )
+    assert result.rule_text == (
+        "Trong 5 năm 2021–2025 được tặng ít nhất 1 Cờ thi đua của UBND tỉnh hoặc 2 Bằng khen của Chủ tịch UBND tỉnh."
+    )
+    assert result.citation == "Điều 74; Luật Thi đua, khen thưởng số 06/2022/QH15"
+    assert f"Khen thưởng trong 5 năm: {result.detail}" in blocking_problems(nomination)
+
+
+def test_an_imported_award_counts_as_a_decided_one(world, board):
+    from awards import history_xlsx
+    from awards import services_decisions as decisions
+    from tests.awards.test_history_import import row, workbook
+
+    pm_rule(world)
+    # Sở Tư pháp: a provincial flag of 2022 imported from the workbook of earlier years.
+    result = history_xlsx.history_import(
+        data=workbook([row(code="stp", name="Sở Tư pháp", year=2022, award="co-ubnd-tinh", number="98/QĐ-UBND",
+                           day="20/01/2023")]),
+        user=board,
+    )  # fmt: skip
+    assert result.errors == []
+    # Văn phòng UBND tỉnh: a provincial flag of 2023 written by a decision recorded in the app.
+    flag_2023 = Nomination.objects.create(
+        year=2023, bloc=world["bloc_a"], unit=world["unit_a1"], award_type=award("co-ubnd-tinh"), state="approved",
+        created_by=board,
+    )  # fmt: skip
+    decision = decisions.decision_create(
+        values=decisions.DecisionValues(number="15/QĐ-UBND", date=date(2024, 1, 20), signer="Nguyễn Văn Hòa",
+                                        signer_title="Chủ tịch", award_type=award("co-ubnd-tinh"), year=2023),
+        user=board,
+    )  # fmt: skip
+    decisions.decision_attach(decision=decision, versions={flag_2023.pk: flag_2023.version}, user=board)
+    assert set(Award.objects.values_list("unit__code", "source")) == {("stp", "import"), ("vp-ubnd", "decision")}
+
+    imported = pm_nomination(world, world["unit_a3"])
+    decided = pm_nomination(world, world["unit_a1"])
+    checks = checks_for([imported, decided])
+
+    outcomes = {n.pk: next(c for c in checks[n.pk] if c.code == "prior_awards") for n in (imported, decided)}
+    assert outcomes[imported.pk].outcome == outcomes[decided.pk].outcome == "ok"
+    assert outcomes[imported.pk].detail == (
+        "Trong 5 năm 2021–2025 đã được tặng 1 Cờ thi đua của UBND tỉnh (năm 2022), đạt yêu cầu."
+    )
+    assert outcomes[decided.pk].detail == (
+        "Trong 5 năm 2021–2025 đã được tặng 1 Cờ thi đua của UBND tỉnh (năm 2023), đạt yêu cầu."
+    )
+
+
+def test_a_rule_without_prior_awards_has_no_such_check(world):
+    add_rule(world, "bk-thu-tuong", required_rating="HTXSNV", consecutive_years=5)
+    nomination = pm_nomination(world, world["unit_a1"])
+
+    assert check(nomination, "consecutive").outcome == "ok"
+    assert check(nomination, "prior_awards") is None
+
+
+def test_prior_awards_add_no_query(world, django_assert_num_queries):
+    def proposed(count: int, code: str) -> list[Nomination]:
+        bloc, units = bloc_of(count, code=f"khoi-{code}-{count}")
+        for index, unit in enumerate(units):
+            rate(unit, 2021, 2022, 2023, 2024, 2025)
+            received(unit, "bk-chu-tich-tinh", *[2020, 2022, 2024][: index % 4])
+        return [nominate(unit, "bk-thu-tuong", bloc=bloc) for unit in units]
+
+    rule = add_rule(world, "bk-thu-tuong", required_rating="HTXSNV", consecutive_years=5)
+    few = proposed(2, "a")
+    with CaptureQueriesContext(connection) as without_condition:
+        before = checks_for(few)
+    assert not [c for n in few for c in before[n.pk] if c.code == "prior_awards"]
+    AwardRulePriorAward.objects.create(rule=rule, award_type=award("co-ubnd-tinh"), count=1)
+    AwardRulePriorAward.objects.create(rule=rule, award_type=award("bk-chu-tich-tinh"), count=2)
+    many = proposed(40, "b")
+
+    with django_assert_num_queries(len(without_condition)):
+        checks = checks_for(few)
+    with django_assert_num_queries(len(without_condition)):
+        checks |= checks_for(many)
+
+    outcomes = [next(c.outcome for c in checks[n.pk] if c.code == "prior_awards") for n in few + many]
+    assert outcomes == ["blocking", "blocking"] + ["blocking", "blocking", "blocking", "ok"] * 10
+
+
+def test_a_longer_window_reads_older_history(world):
+    rule = add_rule(world, "bk-thu-tuong", required_rating="HTXSNV", consecutive_years=8)
+    AwardRulePriorAward.objects.create(rule=rule, award_type=award("co-ubnd-tinh"), count=1)
+    rate(world["unit_a1"], *range(2018, 2026))
+    received(world["unit_a1"], "co-ubnd-tinh", 2018)
+    nomination = nominate(world["unit_a1"], "bk-thu-tuong", bloc=world["bloc_a"])
+
+    assert check(nomination, "consecutive").outcome == "ok"
+    assert check(nomination, "prior_awards").detail == (
+        "Trong 8 năm 2018–2025 đã được tặng 1 Cờ thi đua của UBND tỉnh (năm 2018), đạt yêu cầu."
+    )
 
 
 # --- Quota ---------------------------------------------------------------------------------------

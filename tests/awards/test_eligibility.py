@@ -114,6 +114,94 @@ def test_consecutive_property(need, history):
     assert (e.consecutive_run(history, YEAR, "HTXSNV") >= need) == expected
 
 
+# --- Awards received within the consecutive years -------------------------------------------------
+
+FLAG = e.PriorAwardFact("co-ubnd-tinh", "Cờ thi đua của UBND tỉnh", 1)
+CERTIFICATES = e.PriorAwardFact("bk-chu-tich-tinh", "Bằng khen của Chủ tịch UBND tỉnh", 2)
+PM_RULE = rule(required_rating="HTXSNV", consecutive_years=5, prior_awards=(FLAG, CERTIFICATES))
+
+
+def pm_facts(*awards: tuple[str, int], pm_rule: RuleFact = PM_RULE) -> Facts:
+    return facts(award_code="bk-thu-tuong", award_name="Bằng khen của Thủ tướng Chính phủ", rule=pm_rule,
+                 ratings=rated(2021, 2022, 2023, 2024, 2025), awards=frozenset(awards))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("awards", "outcome"),
+    [
+        ([("co-ubnd-tinh", 2021)], "ok"),  # exactly one flag, in the first year of the window
+        ([("co-ubnd-tinh", 2025)], "ok"),  # the nomination's own year is in the window
+        ([("bk-chu-tich-tinh", 2021), ("bk-chu-tich-tinh", 2025)], "ok"),  # two certificates
+        ([("bk-chu-tich-tinh", 2023)], "blocking"),  # one certificate
+        ([("co-ubnd-tinh", 2020)], "blocking"),  # a flag just before the window
+        ([("co-ubnd-tinh", 2026)], "blocking"),  # a flag of a later year
+        ([("bk-chu-tich-tinh", 2020), ("bk-chu-tich-tinh", 2021)], "blocking"),  # one of the two is outside
+        ([("ttldxs", 2022), ("ttldxs", 2023), ("bk-thu-tuong", 2024)], "blocking"),  # other awards do not count
+        ([], "blocking"),
+    ],
+)
+def test_prior_awards_at_the_boundaries_of_the_window(awards, outcome):
+    assert e.check_prior_awards(pm_facts(*awards)).outcome == outcome
+
+
+def test_prior_awards_met_names_what_was_received_with_the_rule_and_citation():
+    check = e.check_prior_awards(pm_facts(("co-ubnd-tinh", 2023), ("bk-chu-tich-tinh", 2022)))
+
+    assert (check.code, check.label, check.outcome) == ("prior_awards", "Khen thưởng trong 5 năm", "ok")
+    assert check.detail == ("Trong 5 năm 2021–2025 đã được tặng 1 Cờ thi đua của UBND tỉnh (năm 2023); "
+                            "1 Bằng khen của Chủ tịch UBND tỉnh (năm 2022), đạt yêu cầu.")  # fmt: skip
+    assert check.rule_text == ("Trong 5 năm 2021–2025 được tặng ít nhất 1 Cờ thi đua của UBND tỉnh hoặc 2 Bằng khen "
+                               "của Chủ tịch UBND tỉnh.")  # fmt: skip
+    assert check.citation == "Điều 74 Luật Thi đua, khen thưởng 2022; Luật Thi đua, khen thưởng số 06/2022/QH15"
+
+
+def test_one_certificate_is_not_enough():
+    check = e.check_prior_awards(pm_facts(("bk-chu-tich-tinh", 2023)))
+
+    assert check.outcome == "blocking"
+    assert check.detail == (
+        "Trong 5 năm 2021–2025 mới được tặng 1 Bằng khen của Chủ tịch UBND tỉnh (năm 2023); cần 1 Cờ thi đua của UBND "
+        "tỉnh hoặc 2 Bằng khen của Chủ tịch UBND tỉnh."
+    )
+    assert e.blocking_messages([check]) == [f"Khen thưởng trong 5 năm: {check.detail}"]
+
+
+def test_nothing_received_and_an_award_just_before_the_window_are_said():
+    assert e.check_prior_awards(pm_facts()).detail == (
+        "Trong 5 năm 2021–2025 chưa được tặng Cờ thi đua của UBND tỉnh hay Bằng khen của Chủ tịch UBND tỉnh nào; cần 1 "
+        "Cờ thi đua của UBND tỉnh hoặc 2 Bằng khen của Chủ tịch UBND tỉnh."
+    )
+    assert e.check_prior_awards(pm_facts(("co-ubnd-tinh", 2020), ("bk-chu-tich-tinh", 2024))).detail == (
+        "Trong 5 năm 2021–2025 mới được tặng 1 Bằng khen của Chủ tịch UBND tỉnh (năm 2024); cần 1 Cờ thi đua của UBND "
+        "tỉnh hoặc 2 Bằng khen của Chủ tịch UBND tỉnh. Không tính vì trước năm 2021: Cờ thi đua của UBND tỉnh năm 2020."
+    )
+
+
+def test_the_window_follows_the_rules_consecutive_years():
+    two_years = rule(required_rating="HTXSNV", consecutive_years=2, prior_awards=(FLAG,))
+    assert e.prior_award_window(two_years, YEAR) == (2024, 2025)
+    assert e.check_prior_awards(pm_facts(("co-ubnd-tinh", 2024), pm_rule=two_years)).outcome == "ok"
+    assert e.check_prior_awards(pm_facts(("co-ubnd-tinh", 2023), pm_rule=two_years)).outcome == "blocking"
+    # Without consecutive years the window is the nomination's year alone.
+    one_year = rule(prior_awards=(FLAG,))
+    assert e.prior_award_window(one_year, YEAR) == (2025, 2025)
+    check = e.check_prior_awards(pm_facts(("co-ubnd-tinh", 2025), pm_rule=one_year))
+    assert (check.outcome, check.label, check.rule_text) == (
+        "ok", "Khen thưởng trong 1 năm", "Năm 2025 được tặng ít nhất 1 Cờ thi đua của UBND tỉnh."
+    )  # fmt: skip
+
+
+def test_no_condition_no_check():
+    assert e.check_prior_awards(pm_facts(pm_rule=rule(required_rating="HTXSNV", consecutive_years=5))) is None
+    assert e.check_prior_awards(facts(rule=None, rule_set=True)) is None
+    assert "prior_awards" not in [c.code for c in e.all_checks(pm_facts(pm_rule=rule(consecutive_years=5)))]
+
+
+def test_prior_awards_come_right_after_the_consecutive_ratings():
+    codes = [c.code for c in e.all_checks(pm_facts(("co-ubnd-tinh", 2022)))]
+    assert codes[:3] == ["rating", "consecutive", "prior_awards"]
+
+
 # --- Vote share ----------------------------------------------------------------------------------
 
 
