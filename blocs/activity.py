@@ -1,7 +1,7 @@
 """The province-wide activity log: the history tables of the audited records, merged, newest first.
 
 Every change to scores, ratings, ballots, nominations and their files, decisions and the award history,
-rule sets and the closing of a bloc's year is a django-simple-history row with who and when. This module
+rule sets (with their award conditions) and the closing of a bloc's year is a django-simple-history row with who and when. This module
 reads those tables as one list, filtered by user, bloc and date, one page at a time:
 
 - one UNION ALL query orders the (date, id, kind) of every matching row and cuts the page, one more
@@ -59,6 +59,14 @@ class Source:
 
 def _name(obj, fallback_id=None) -> str:
     return str(obj) if obj is not None else f"#{fallback_id}"
+
+
+def _describe_prior_award(row) -> str:
+    rule = row.rule
+    if rule is None:
+        return f"#{row.rule_id}: {_name(row.award_type, row.award_type_id)}"
+    year = _("quy chế năm %(year)s") % {"year": rule.rule_set.year} if rule.rule_set else f"#{rule.rule_set_id}"
+    return f"{_name(rule.award_type, rule.award_type_id)}: {_name(row.award_type, row.award_type_id)} — {year}"
 
 
 SOURCES: list[Source] = [
@@ -127,6 +135,12 @@ SOURCES: list[Source] = [
             f"{_name(r.award_type, r.award_type_id)} — "
             + (_("quy chế năm %(year)s") % {"year": r.rule_set.year} if r.rule_set else f"#{r.rule_set_id}")
         ),
+    ),
+    Source(
+        "blocs.AwardRulePriorAward",
+        None,
+        ("rule__rule_set", "rule__award_type", "award_type"),
+        _describe_prior_award,
     ),
     Source(
         "blocs.BlocYear",

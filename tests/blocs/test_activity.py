@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from awards.models import AwardDecision, Nomination
-from blocs.models import RuleSet, Score
+from blocs.models import AwardRule, AwardRulePriorAward, RuleSet, Score
 from meetings.models import Ballot
 from tests.factories import UserFactory
 from units.models import AnnualRating, AwardType
@@ -134,6 +134,17 @@ def test_a_line_says_what_and_which_fields_changed(changes, client_for, board, w
     assert lines[("quy chế", "Sửa")].bloc is None
     created = lines[("điểm", "Tạo mới")]
     assert created.changes == [("Điểm thẩm định", "—", "20")]
+
+
+def test_a_rule_sets_conditions_on_earlier_awards_are_listed(world, client_for, board, award):
+    rule = AwardRule.objects.create(rule_set=world["rule_set"], award_type=AwardType.objects.get(code="bk-thu-tuong"))
+    saved(AwardRulePriorAward(rule=rule, award_type=award, count=2), board)
+
+    line = entries(client_for(board).get(URL))[0]
+
+    assert (line.kind, line.action, line.who) == ("khen thưởng đã nhận trong thời gian xét", "Tạo mới", board)
+    assert line.what == f"Bằng khen của Thủ tướng Chính phủ: {award.name} — quy chế năm 2025"
+    assert line.changes == [("Số lần tối thiểu", "—", "2")]
 
 
 def test_a_changed_reference_is_shown_by_name(changes, client_for, board):

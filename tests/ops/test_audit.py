@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from awards.models import AwardDecision, Nomination
 from blocs.models import AwardRule, RuleSet, Score
+from blocs.services_scores import score_set
 from meetings.models import Ballot, BallotCandidate
 from tests.factories import UserFactory
 from units.models import AnnualRating, Award, AwardType
@@ -170,11 +171,18 @@ def test_score_cell_saved_on_the_grid(client_for, secretary_a, world, year, scor
     assert_recorded_by(Score, secretary_a, kind="+")
 
 
-def test_scores_imported_from_excel(client_for, secretary_a, world, year, scoring):
+def test_scores_imported_from_excel(client_for, secretary_a, board, world, year, scoring):
+    """A changed cell (one bulk UPDATE and bulk history INSERT) and a new cell, both recorded for the uploader."""
+    unit = world["unit_a3"]
+    earlier = score_set(
+        unit=unit, criterion=scoring.criteria.get(code="I.1"), field="assessed", raw_value="20",
+        expected_version=0, user=board,
+    )  # fmt: skip
     client = client_for(secretary_a)
     download = client.get(reverse("blocs:score_xlsx", args=[world["bloc_a"].pk, year]), {"gia_tri": "assessed"})
     book = load_workbook(BytesIO(download.content))
-    book["Cham diem"]["C6"] = 28.5  # unit_a3, I.1
+    book["Cham diem"]["C6"] = 28.5  # unit_a3, I.1: changed
+    book["Cham diem"]["D6"] = 7.5  # unit_a3, I.2: new
     out = BytesIO()
     book.save(out)
 
@@ -184,8 +192,11 @@ def test_scores_imported_from_excel(client_for, secretary_a, world, year, scorin
     )
 
     assert response.status_code == 302
-    row = assert_recorded_by(Score, secretary_a, kind="+")
-    assert str(row.assessed_value) == "28.50"
+    changed = assert_recorded_by(Score, secretary_a, pk=earlier.pk, kind="~")
+    assert str(changed.assessed_value) == "28.50"
+    created = Score.objects.get(unit=unit, criterion__code="I.2")
+    assert str(assert_recorded_by(Score, secretary_a, pk=created.pk, kind="+").assessed_value) == "7.50"
+    assert Score.history.get(id=earlier.pk, history_type="+").history_user == board
 
 
 # --- Ratings ---------------------------------------------------------------------------------------
