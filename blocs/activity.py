@@ -1,8 +1,9 @@
 """The province-wide activity log: the history tables of the audited records, merged, newest first.
 
 Every change to scores, ratings, ballots, nominations and their files, decisions and the award history,
-rule sets (with their award conditions) and the closing of a bloc's year is a django-simple-history row with who and when. This module
-reads those tables as one list, filtered by user, bloc and date, one page at a time:
+rule sets (with their award conditions) and the closing of a bloc's year is a django-simple-history row
+with who and when. This module reads those tables as one list, filtered by user, bloc and date, one page
+at a time:
 
 - one UNION ALL query orders the (date, id, kind) of every matching row and cuts the page, one more
   counts them for the paginator;
