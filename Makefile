@@ -49,10 +49,15 @@ var:
 .env:
 	cp .env.example .env
 
+# The task worker (long documents: django-tasks-db's `db_worker`, the command deploy/systemd/thidua-worker.service
+# runs) starts in the background beside the server and is stopped when the server stops (Ctrl-C or exit).
 run: $(VENV)/.installed var .env
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	@echo "thidua: http://$(HOST):$(PORT)  (demo logins: see README.md)"
+	@DEBUG=true $(PY) manage.py db_worker --queue-name='*' --interval=2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "task worker: manage.py db_worker (pid $$worker)"; \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Two workers by default (the machines have two cores); JOBS=1 runs serially.

@@ -2,8 +2,9 @@
 through the workflow (awards/workflow.py) and their dossier files.
 
 Every write runs in one transaction and raises ValidationError with a Vietnamese message. A closed
-bloc-year does not stop nominations (they are processed after the year is closed); a decided
-nomination is immutable.
+bloc-year does not stop nominations being processed (moved through the workflow, their dossiers
+completed) after the year is closed, but no nomination is entered by hand in it; a decided nomination
+is immutable.
 """
 
 import uuid
@@ -17,6 +18,7 @@ from awards import workflow
 from awards.models import DossierFile, Nomination, ReviewEvent, State
 from blocs.access import scope_of
 from blocs.models import Bloc
+from blocs.services_year import ensure_year_open
 from meetings.models import Ballot
 from meetings.services_ballots import passed_candidates
 from meetings.uploads import check_upload
@@ -111,8 +113,9 @@ def nomination_create_from_ballot(*, ballot: Ballot, unit: Unit, user) -> Nomina
 
 @transaction.atomic
 def nomination_create(*, bloc: Bloc, year: int, unit: Unit, award_type: AwardType, summary: str, user) -> Nomination:
-    """A draft nomination entered by hand (no ballot)."""
+    """A draft nomination entered by hand (no ballot); refused on a closed bloc-year (read-only)."""
     _require_staff(user, bloc.pk)
+    ensure_year_open(bloc=bloc, year=year)
     if not bloc.memberships.filter(year=year, unit=unit).exists():
         raise ValidationError(
             _("%(unit)s không phải thành viên của khối năm %(year)s.") % {"unit": unit.name, "year": year},

@@ -130,3 +130,66 @@ def number_text(number: int | None, symbol: str) -> str:
     if number is None:
         return f"\u00a0\u00a0\u00a0\u00a0\u00a0/{symbol}"
     return f"{number:02d}/{symbol}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang lập")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không lập được")
+
+
+class JobFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+def job_path(instance, filename: str) -> str:
+    return f"render-jobs/{instance.pk}/{filename}"
+
+
+class RenderJob(models.Model):
+    """A long document rendered in the background (the board's review sheet, the bundle of every bloc's
+    report): what was asked, by whom, how far it has got, and the file when it is done (private storage,
+    downloaded through the app by the requester or the board). The task calls the same `render_pdf` /
+    `render_xlsx` as the direct downloads."""
+
+    kind = models.CharField(_("Văn bản"), max_length=30)  # a reports.documents.PROVINCE_KINDS code
+    fmt = models.CharField(_("Định dạng"), max_length=10, choices=JobFormat.choices, default=JobFormat.PDF)
+    params = models.JSONField(_("Tham số"), default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="render_jobs", verbose_name=_("Người yêu cầu")
+    )
+    status = models.CharField(_("Trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("Tiến độ (%)"), default=0)
+    message = NFCCharField(_("Đang làm"), max_length=300, blank=True)
+    error = NFCTextField(_("Lý do không lập được"), blank=True)
+    file = models.FileField(_("Tệp"), upload_to=job_path, max_length=500, blank=True)
+    filename = NFCCharField(_("Tên tệp"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("Dung lượng"), null=True, blank=True)
+    sha256 = models.CharField(_("Mã băm SHA-256"), max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("Thời điểm yêu cầu"), auto_now_add=True)
+    started_at = models.DateTimeField(_("Bắt đầu lập"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("Xong lúc"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("văn bản lập nền")
+        verbose_name_plural = _("văn bản lập nền")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="renderjob_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.params} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def progress_step(self) -> int:
+        """The progress rounded down to a 5 % step: the bar's width class (no inline style under the CSP)."""
+        return min(100, max(0, self.progress)) // 5 * 5

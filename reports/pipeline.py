@@ -3,11 +3,17 @@
 
 Every format is rendered from the same HTML, which extends one official-format shell
 (templates/reports/shell.html + static/css/print.css), so a format fix is made once. The functions
-take plain values (`render_pdf("summary", bloc=3, year=2025)`), so a background task calls exactly
-what a view calls and gets the same bytes.
+take plain values (`render_pdf("summary", bloc=3, year=2025)`, `render_pdf("review", year=2025)`,
+`render_pdf("decision", decision=7)`), so a background task calls exactly what a view calls and gets
+the same bytes; a task passes `progress=callable(percent, message)` to hear how far it has got.
+
+A bloc's documents (scope "bloc") get the bloc's header, number and signature from the pipeline; a
+board document (scope "province") builds its own; the bundle of every bloc's report is assembled
+from PDFs (`Kind.compose`) and has no HTML of its own.
 """
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -15,6 +21,7 @@ from urllib.parse import unquote, urlparse
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from blocs.models import Bloc
 from reports.documents import Kind, get_kind
@@ -23,19 +30,28 @@ from reports.documents.base import DocumentMeta, bloc_word, document_meta
 PRINT_CSS = "css/print.css"
 
 
+Progress = Callable[[int, str], None]
+
+
+def _silent(percent: int, message: str) -> None:
+    """The progress of a rendering nobody watches."""
+
+
 @dataclass
 class Built:
     """A document ready to render: its kind, its context (records, meta) and its official-format parts."""
 
     kind: Kind
-    bloc: Bloc
-    year: int
+    bloc: Bloc | None
+    year: int | None
     context: dict
     meta: DocumentMeta
 
     @property
     def filename(self) -> str:
-        """ "bao-cao-tong-ket-2025-khoi-tham-muu" (without extension)."""
+        """ "bao-cao-tong-ket-2025-khoi-tham-muu" (without extension); a board document names itself."""
+        if self.bloc is None:
+            return self.context["filename"]
         return f"{self.kind.slug}-{self.year}-{self.bloc.code}"
 
     @property
@@ -46,10 +62,22 @@ class Built:
         return f"{title} {subject[:1].lower()}{subject[1:]}".strip() if subject else title
 
 
-def build(kind: str | Kind, *, bloc: Bloc | int, year: int) -> Built:
+def build(kind: str | Kind, **params) -> Built:
     """Read the records and assemble the document's context. Raises DocumentUnavailable when the
     records do not hold what the document needs yet."""
     kind = get_kind(kind) if isinstance(kind, str) else kind
+    if kind.compose is not None:
+        raise TypeError(f"{kind.code} is assembled from PDFs: use render_pdf")
+    if kind.scope == "bloc":
+        return _build_bloc(kind, **params)
+    with translation.override("vi"):
+        context = kind.build(**params)
+    meta = context.pop("meta")
+    context.update(kind=kind, meta=meta)
+    return Built(kind=kind, bloc=None, year=context.get("year"), context=context, meta=meta)
+
+
+def _build_bloc(kind: Kind, *, bloc: Bloc | int, year: int) -> Built:
     if not isinstance(bloc, Bloc):
         bloc = Bloc.objects.get(pk=bloc)
     with translation.override("vi"):
@@ -72,17 +100,28 @@ def render_html(kind: str | Kind, **params) -> str:
     return html_of(build(kind, **params))
 
 
-def render_pdf(kind: str | Kind, **params) -> bytes:
+def render_pdf(kind: str | Kind, *, progress: Progress | None = None, **params) -> bytes:
     """The document as PDF: what a view sends, what a task stores, what issuing archives."""
-    return pdf_of(build(kind, **params))
+    kind = get_kind(kind) if isinstance(kind, str) else kind
+    progress = progress or _silent
+    if kind.compose is not None:
+        return kind.compose(progress=progress, **params)
+    progress(5, gettext_noop("Đang đọc dữ liệu"))
+    built = build(kind, **params)
+    progress(40, gettext_noop("Đang dàn trang PDF"))
+    return pdf_of(built)
 
 
 def render_docx(kind: str | Kind, **params) -> bytes:
     return docx_of(build(kind, **params))
 
 
-def render_xlsx(kind: str | Kind, **params) -> bytes:
-    return xlsx_of(build(kind, **params))
+def render_xlsx(kind: str | Kind, *, progress: Progress | None = None, **params) -> bytes:
+    progress = progress or _silent
+    progress(5, gettext_noop("Đang đọc dữ liệu"))
+    built = build(kind, **params)
+    progress(60, gettext_noop("Đang ghi các bảng"))
+    return xlsx_of(built)
 
 
 def pdf_of(built: Built) -> bytes:

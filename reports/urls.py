@@ -1,5 +1,5 @@
-from reports import views
+from reports import views, views_board
 
 app_name = "reports"
 
-urlpatterns = [*views.urls]
+urlpatterns = [*views.urls, *views_board.urls]

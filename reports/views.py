@@ -18,6 +18,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from awards.models import Nomination
+from awards.workflow import EDITABLE_STATES
 from blocs.access import blocs_visible_to
 from blocs.views.year import BlocYearMixin
 from meetings.views.meetings import _chunks, content_disposition
@@ -40,13 +42,14 @@ class DocumentAccess:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("reports.view_documents", self.bloc):
             raise PermissionDenied
-        self.may_edit_documents = request.user.has_perm("reports.edit_documents", self.bloc)
-        self.may_issue = request.user.has_perm("reports.issue_document", self.bloc)
+        # A closed year is read-only: its documents are read and downloaded, not numbered nor issued.
+        self.may_edit_documents = request.user.has_perm("reports.edit_documents", self.bloc) and not self.closed
+        self.may_issue = request.user.has_perm("reports.issue_document", self.bloc) and not self.closed
         slug = kwargs.get("kind")
         self.kind = None
         if slug is not None:
             self.kind = BY_SLUG.get(slug)
-            if self.kind is None:
+            if self.kind is None or self.kind.scope != "bloc":
                 raise Http404(_("Không có loại văn bản này."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -68,14 +71,25 @@ class DocumentAccess:
 
 
 class DocumentList(BlocYearMixin, DocumentAccess, TemplateView):
-    """Every kind of document with its links, and every document issued for the year."""
+    """Every kind of document with its links, and every document issued for the year; the bloc's staff
+    attach an issued minutes, letter or report to the nominations the bloc still holds."""
 
     template_name = "reports/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         issued = list(IssuedDocument.objects.filter(bloc=self.bloc, year=self.year).select_related("issued_by"))
-        context.update(kinds=list(KINDS.values()), issued=issued)
+        may_attach = self.request.user.has_perm("reports.attach_to_dossier", self.bloc)
+        held = 0
+        if may_attach and any(doc.kind in services.DOSSIER_KIND for doc in issued):
+            held = Nomination.objects.filter(bloc=self.bloc, year=self.year, state__in=EDITABLE_STATES).count()
+        context.update(
+            kinds=list(KINDS.values()),
+            issued=issued,
+            may_attach=may_attach,
+            attachable_kinds=list(services.DOSSIER_KIND),
+            held_nominations=held,
+        )
         return context
 
 
@@ -114,6 +128,12 @@ class DocumentPreview(BlocYearMixin, DocumentAccess, TemplateView):
         return context
 
 
+def _refuse_closed(exc: ValidationError) -> None:
+    """A write refused because the year was closed meanwhile: 403 with the reason, as the other year pages."""
+    if getattr(exc, "code", None) == "year_closed":
+        raise PermissionDenied(" ".join(exc.messages)) from None
+
+
 def _draft_form(kind, draft, built: Built, *, bloc, year, data=None, form_class=DraftForm):
     """The form of the document's number and date: the stored values, or what the app proposes."""
     meta = built.meta if built else None
@@ -149,9 +169,12 @@ class DraftSave(DocumentPreview):
         form = _draft_form(self.kind, draft, None, bloc=self.bloc, year=self.year, data=request.POST)
         if form.is_valid():
             try:
-                services.draft_save(form=form)
+                services.draft_save(form=form, bloc=self.bloc, year=self.year)
             except VersionConflict:
                 pass  # the form carries the message and the other person's values
+            except ValidationError as exc:
+                _refuse_closed(exc)
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("Đã lưu số, ngày của văn bản."))
                 return HttpResponseRedirect(self.preview_url())
@@ -182,6 +205,7 @@ class DocumentIssue(DocumentPreview):
                 messages.error(request, str(exc))
                 return HttpResponseRedirect(self.preview_url())
             except ValidationError as exc:
+                _refuse_closed(exc)
                 form.add_error(None, exc)
             else:
                 messages.success(
@@ -265,6 +289,42 @@ class IssuedDownload(LoginRequiredMixin, View):
         return response
 
 
+class IssuedAttach(LoginRequiredMixin, View):
+    """POST: attach an issued minutes, submission letter or report to every nomination of its bloc-year that
+    the bloc still holds (draft or returned); the others are named in the message."""
+
+    def post(self, request, *args, **kwargs):
+        issued = get_object_or_404(
+            IssuedDocument.objects.filter(bloc__in=blocs_visible_to(request.user)).select_related("bloc"),
+            pk=kwargs["doc_pk"],
+        )
+        if not request.user.has_perm("reports.attach_to_dossier", issued.bloc):
+            raise PermissionDenied
+        back = reverse("reports:list", kwargs={"pk": issued.bloc_id, "year": issued.year}) + "#da-ban-hanh"
+        try:
+            result = services.issued_attach(issued=issued, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(back)
+        skipped = "; ".join(f"{n.unit.name} — {n.award_type.name} ({why})" for n, why in result.skipped)
+        if not result.added:
+            messages.error(
+                request,
+                _("Chưa đính kèm: không có hồ sơ đề nghị nào khối đang giữ (dự thảo hoặc bị trả lại) cần văn bản này.")
+                + (" " + _("Các hồ sơ khác: %(list)s.") % {"list": skipped} if skipped else ""),
+            )
+            return HttpResponseRedirect(back)
+        message = _("Đã đính kèm «%(name)s» vào %(count)s hồ sơ đề nghị: %(units)s.") % {
+            "name": services.dossier_name(issued),
+            "count": len(result.added),
+            "units": ", ".join(f"{n.unit.name} — {n.award_type.name}" for n in result.added),
+        }
+        if skipped:
+            message += " " + _("Bỏ qua: %(list)s.") % {"list": skipped}
+        messages.success(request, message)
+        return HttpResponseRedirect(back)
+
+
 # --- The year-end report's texts ------------------------------------------------------------------
 
 
@@ -322,4 +382,5 @@ urls = [
     path(_K + "so-ngay/", DraftSave.as_view(), name="draft"),
     path(_K + "ban-hanh/", DocumentIssue.as_view(), name="issue"),
     path("van-ban/da-ban-hanh/<int:doc_pk>/", IssuedDownload.as_view(), name="issued_download"),
+    path("van-ban/da-ban-hanh/<int:doc_pk>/dinh-kem/", IssuedAttach.as_view(), name="attach"),
 ]

@@ -31,6 +31,7 @@ BLOC_A_STAFF_POST = expect(viewer=403, board=302, secretary_a=302, secretary_b=4
 BOARD_ONLY_IN_A = expect(viewer=403, board=302, secretary_a=403, secretary_b=404, officer_a=403)
 PROVINCE_READERS = expect(viewer=200, board=200, secretary_a=403, secretary_b=403, officer_a=403)
 DOCUMENTS_READ = expect(viewer=200, board=200, secretary_a=200, secretary_b=404, officer_a=403)
+JOB_READ = expect(viewer=404, board=200, secretary_a=404, secretary_b=404, officer_a=404)
 
 # (url name, kwargs builder, method, POST data builder, expected status per persona)
 CASES = [
@@ -568,6 +569,25 @@ CASES = [
         BOARD_ONLY_IN_A,  # and the bloc head (tests/reports/test_pages.py)
     ),
     ("reports:issued_download", lambda w: {"doc_pk": _issued(w).pk}, "get", None, DOCUMENTS_READ),
+    # Attaching an issued report to the nominations bloc A still holds: the bloc's staff (dossier work).
+    (
+        "reports:attach",
+        lambda w: {"doc_pk": _issued(w).pk},
+        "post",
+        lambda w: {},
+        expect(viewer=403, board=403, secretary_a=302, secretary_b=404, officer_a=403),
+    ),
+    # The board's papers: the review sheet and a decision's draft are read as the queue and the decisions are;
+    # background jobs are the board's (a job is also its requester's; anyone else: 404).
+    ("reports:review_sheet", None, "get", None, PROVINCE_READERS),
+    ("reports:decision", lambda w: {"decision_pk": _listing_decision(w).pk}, "get", None, PROVINCE_READERS),
+    ("reports:decision_pdf", lambda w: {"decision_pk": _listing_decision(w).pk}, "get", None, PROVINCE_READERS),
+    ("reports:decision_docx", lambda w: {"decision_pk": _listing_decision(w).pk}, "get", None, PROVINCE_READERS),
+    ("reports:decision_xlsx", lambda w: {"decision_pk": _listing_decision(w).pk}, "get", None, PROVINCE_READERS),
+    ("reports:jobs", None, "get", None, BOARD_ONLY),
+    ("reports:jobs", None, "post", lambda w: {"document": "review-xlsx", "year": "2025"}, BOARD_ONLY_POST),
+    ("reports:job", lambda w: {"job_pk": _job(w).pk}, "get", None, JOB_READ),
+    ("reports:job_download", lambda w: {"job_pk": _job(w).pk}, "get", None, JOB_READ),
     ("accounts:login", None, "get", None, expect(anonymous=200, **_all(302))),
     ("accounts:logout", None, "post", lambda w: {}, expect(anonymous=302, **_all(302))),
     ("accounts:password_change", None, "get", None, SIGNED_IN_200),
@@ -587,6 +607,28 @@ def _history_template() -> bytes:
     from awards.history_xlsx import build_template
 
     return build_template()
+
+
+def _listing_decision(w):
+    """The decision of _decision(), whose draft lists the access world's nomination (approved, waiting)."""
+    from awards.models import Nomination
+
+    Nomination.objects.filter(pk=w["nomination"].pk).update(state="approved")
+    return _decision()
+
+
+def _job(w):
+    """A finished review-sheet job asked by a board reviewer (once per test)."""
+    from reports.models import RenderJob
+    from tests.factories import RoleFactory
+    from tests.reports import done_job
+
+    job = RenderJob.objects.filter(requested_by__username="tham-dinh-vien").first()
+    if job is None:
+        reviewer = UserFactory(username="tham-dinh-vien")
+        RoleFactory(user=reviewer, kind="board_reviewer")
+        job = done_job(reviewer)
+    return job
 
 
 def _issued(w):

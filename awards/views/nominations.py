@@ -116,7 +116,7 @@ class BlocNominations(BlocYearMixin, TemplateView):
         nominations.sort(key=lambda n: (n.award_type.order, n.award_type.name, n.unit.sort_key))
         lines = ballot_lines(nominations)
         summaries = check_summaries(nominations)
-        can_create = workflow.BLOC_STAFF in services.roles_of(self.request.user, self.bloc.pk)
+        can_create = workflow.BLOC_STAFF in services.roles_of(self.request.user, self.bloc.pk) and not self.closed
         if can_create and form is None:
             form = NominationCreateForm(members=self.members())
         context.update(
@@ -135,8 +135,8 @@ class NominationCreate(BlocNominations):
         raise Http404
 
     def post(self, request, *args, **kwargs):
-        if workflow.BLOC_STAFF not in services.roles_of(request.user, self.bloc.pk):
-            raise PermissionDenied
+        if workflow.BLOC_STAFF not in services.roles_of(request.user, self.bloc.pk) or self.closed:
+            raise PermissionDenied  # a closed year is read-only: no new nomination by hand
         form = NominationCreateForm(request.POST, members=self.members())
         if form.is_valid():
             try:

@@ -102,6 +102,22 @@ class YearOverview(BlocYearMixin, TemplateView):
         )
         meetings_count, year_end_held, ballots_count = held["n"], held["year_end"] > 0, held["ballots"]
         meetings_url = reverse("meetings:list", args=[self.bloc.pk, self.year])
+        # Documents live in a later app too: the issued ones through the reverse relation, one query. A closed
+        # year's documents can no longer be issued, so they come before closing.
+        issued = {}
+        reads_documents = self.request.user.has_perm("reports.view_documents", self.bloc)
+        if reads_documents:
+            for kind, number, symbol, issued_on in (
+                self.bloc.issued_documents.filter(year=self.year)
+                .order_by("issued_at", "pk")
+                .values_list("kind", "number", "symbol", "issued_on")
+            ):
+                issued[kind] = _("số %(number)02d/%(symbol)s ngày %(date)s") % {
+                    "number": number,
+                    "symbol": symbol,
+                    "date": issued_on.strftime("%d/%m/%Y"),
+                }
+        documents_url = reverse("reports:list", args=[self.bloc.pk, self.year]) + "#da-ban-hanh"
         url = lambda name: reverse(f"blocs:{name}", args=[self.bloc.pk, self.year])  # noqa: E731
         context["checklist"] = [
             _item(_("Giao ước thi đua được ký kết"), bool(pledge and pledge.adopted_on), url("pledge"),
@@ -125,6 +141,13 @@ class YearOverview(BlocYearMixin, TemplateView):
             _item(_("Khóa sổ năm"), self.closed, "#khoa-so",
                   _("đã khóa") if self.closed else _("chưa khóa")),
         ]  # fmt: skip
+        if reads_documents:  # before closing: a closed year's documents can no longer be issued
+            context["checklist"][-1:-1] = [
+                _item(_("Báo cáo tổng kết đã ban hành"), "summary" in issued, documents_url,
+                      issued.get("summary", _("chưa ban hành"))),
+                _item(_("Biên bản hội nghị tổng kết đã ban hành"), "minutes" in issued, documents_url,
+                      issued.get("minutes", _("chưa ban hành"))),
+            ]  # fmt: skip
         context.update(
             members=members,
             can_close=not self.closed and self.request.user.has_perm("blocs.close_year", self.bloc),

@@ -22,6 +22,7 @@ from blocs.models import BlocYear, Membership
 from blocs.views.year import BlocYearMixin
 from meetings.access import MeetingMixin
 from meetings.forms import AttachmentForm, AttendanceFormSet, MeetingForm
+from meetings.models import Meeting, MeetingKind
 from meetings.services_meetings import (
     AttendanceInput,
     attachment_add,
@@ -350,7 +351,9 @@ class AttachmentDelete(MeetingPage, View):
 
 
 class Minutes(MeetingPage, TemplateView):
-    """The minutes (biên bản) assembled from the records; HTML preview, the PDF comes with the documents."""
+    """The minutes (biên bản) assembled from the records, as a page. The official minutes of the bloc-year
+    (preview, PDF to sign, DOCX to edit) are the documents app's, made from the year-end meeting (the
+    latest one recorded): this page links to them, by URL name, for those who read the bloc's documents."""
 
     template_name = "meetings/minutes.html"
 
@@ -381,8 +384,22 @@ class Minutes(MeetingPage, TemplateView):
             date_line=_("%(place)s, %(date)s") % {"place": settings.PROVINCE_NAME, "date": date_words(held.date())},
             chair_name=split_representative(self.meeting.chair)[0],
             secretary_name=split_representative(self.meeting.secretary)[0],
+            official_minutes=self._official_minutes(),
         )
         return context
+
+    def _official_minutes(self) -> str:
+        """ "this": this meeting's minutes are the bloc-year's document; "other": they are another meeting's
+        (this is not the year-end meeting, or not the latest); "": the user does not read the documents."""
+        if not self.request.user.has_perm("reports.view_documents", self.bloc):
+            return ""
+        year_end = (
+            Meeting.objects.filter(bloc=self.bloc, year=self.year, kind=MeetingKind.YEAR_END)
+            .order_by("-held_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return "this" if year_end == self.meeting.pk else "other"
 
 
 _M = "hoi-nghi/<int:meeting_pk>/"

@@ -36,6 +36,13 @@ class Kind:
     build: Callable[..., dict]
     signed_by_head: bool = True  # "TM. KHỐI THI ĐUA / KHỐI TRƯỞNG" and recipients; else the template signs
     has_docx: bool = True
+    # "bloc": built from a bloc-year (`build(bloc=…, year=…)`, the pipeline adds the bloc's header and
+    # number); "province": a board document whose `build(**params)` returns its context with its own `meta`.
+    scope: str = "bloc"
+    landscape: bool = False  # A4 landscape, for a wide table (Nghị định 30/2020 allows it)
+    # A document assembled from other PDFs (the bundle of every bloc's report): `compose(progress=…, **params)`
+    # returns the PDF itself, and there is no HTML.
+    compose: Callable[..., bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,16 @@ class DocumentMeta:
     signer_name: str
     recipients: list[str] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
+    number_label: str = ""  # a number recorded as text elsewhere ("125/QĐ-UBND" of an award decision)
 
     @property
     def number_text(self) -> str:
+        """ "12/BC-KTĐ"; a recorded number as it was recorded; empty for a paper without a number (a
+        summary sheet), whose header then has no "Số:" line."""
+        if self.number_label:
+            return self.number_label
+        if not self.symbol:
+            return ""
         return number_text(self.number, self.symbol)
 
     @property

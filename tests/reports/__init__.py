@@ -163,3 +163,20 @@ def issued_document(bloc, *, year=YEAR, number=1):
     )  # fmt: skip
     assert form.is_valid(), form.errors
     return document_issue(kind=get_kind("summary"), bloc=bloc, year=year, form=form, user=issuer)
+
+
+def done_job(user, *, data: bytes = b"%PDF-1.4\n%%EOF\n", kind="review", fmt="pdf", year=YEAR):
+    """A finished background job of `user` with its stored file (MEDIA_ROOT must be temporary)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import JobStatus, RenderJob
+
+    job = RenderJob.objects.create(kind=kind, fmt=fmt, params={"year": year}, requested_by=user)
+    job.file.save(f"ket-qua.{fmt}", ContentFile(data), save=False)
+    job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
+    job.filename, job.size, job.sha256 = f"tong-hop-tham-dinh-{year}.{fmt}", len(data), hashlib.sha256(data).hexdigest()
+    job.save()
+    return job

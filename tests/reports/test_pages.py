@@ -4,6 +4,7 @@ import hashlib
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -181,11 +182,59 @@ def test_only_the_head_and_the_board_admin_issue(records, world, media, client_f
     assert IssuedDocument.objects.get().issued_by == board
 
 
-def test_issuing_after_the_year_is_closed(records, world, media, client_for, head_a, board):
-    """Closing freezes the records; the final report is issued from them afterwards."""
+def test_a_closed_year_refuses_issuing_and_its_number_and_date(records, world, media, client_for, head_a, board):
+    """A closed year is read-only: its documents are issued before closing (the overview lists them)."""
     year_close(bloc=world["bloc_a"], year=YEAR, user=board)
-    assert issue(client_for(head_a), world["bloc_a"]).status_code == 302
-    assert IssuedDocument.objects.count() == 1
+    for user in (head_a, board):
+        client = client_for(user)
+        assert issue(client, world["bloc_a"]).status_code == 403
+        assert client.post(url("draft", world["bloc_a"], kind=KIND), number_form()).status_code == 403
+    assert not IssuedDocument.objects.exists()
+    assert not DocumentDraft.objects.exists()
+    assert not list(media.rglob("*.pdf")) if media.exists() else True
+    page = client_for(head_a).get(url("preview", world["bloc_a"], kind=KIND)).content.decode()
+    assert "Năm đã khóa sổ: văn bản chỉ còn xem và tải về" in page
+    assert 'name="number"' not in page
+    assert "Ban hành</button>" not in page
+    assert client_for(head_a).get(url("pdf", world["bloc_a"], kind=KIND)).status_code == 200  # still read
+
+
+def test_a_year_closed_while_the_form_was_open_refuses_the_issue(records, world, media, client_for, head_a, board):
+    """The service checks the year again inside its transaction: 403 with the reason, nothing archived."""
+    from reports import services
+    from reports.documents import get_kind
+    from reports.forms import IssueForm
+
+    form = IssueForm(number_form(), instance=DocumentDraft(bloc=world["bloc_a"], year=YEAR, kind="summary"))
+    assert form.is_valid(), form.errors
+    year_close(bloc=world["bloc_a"], year=YEAR, user=board)
+    with pytest.raises(ValidationError) as refused:
+        services.document_issue(kind=get_kind("summary"), bloc=world["bloc_a"], year=YEAR, form=form, user=head_a)
+    assert refused.value.code == "year_closed"
+    assert "đã khóa sổ" in refused.value.messages[0]
+    assert not IssuedDocument.objects.exists()
+
+
+def test_the_submission_letter_is_issued_like_the_report_and_the_minutes(records, world, media, client_for, head_a):
+    client = client_for(head_a)
+    for slug, symbol in (("to-trinh", "TTr-KTĐ"), ("bien-ban", "BB-KTĐ"), (KIND, "BC-KTĐ")):
+        response = client.post(url("issue", world["bloc_a"], kind=slug), number_form(number=3, symbol=symbol))
+        assert response.status_code == 302, slug
+    issued = {d.kind: d.number_text for d in IssuedDocument.objects.all()}
+    assert issued == {"submission": "03/TTr-KTĐ", "minutes": "03/BB-KTĐ", "summary": "03/BC-KTĐ"}
+    letter = IssuedDocument.objects.get(kind="submission")
+    assert letter.title == "Tờ trình về việc đề nghị khen thưởng thành tích công tác thi đua năm 2025"
+
+
+def test_the_overview_says_whether_the_report_and_the_minutes_were_issued(records, world, media, client_for, head_a):
+    year_url = reverse("blocs:year", kwargs={"pk": world["bloc_a"].pk, "year": YEAR})
+    page = folded(client_for(head_a).get(year_url).content.decode())
+    assert page.count("chưa ban hành") == 2
+    issue(client_for(head_a), world["bloc_a"], number=12)
+    page = folded(client_for(head_a).get(year_url).content.decode())
+    assert 'Báo cáo tổng kết đã ban hành</a></span> <span class="subtle">số 12/BC-KTĐ ngày 30/12/2025' in page
+    assert page.count("chưa ban hành") == 1  # the minutes
+    assert url("list", world["bloc_a"]) + "#da-ban-hanh" in page
 
 
 def test_issued_documents_are_listed_on_the_years_documents_page(records, world, media, client_for, head_a, viewer):
