@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from blocs.models import AwardRule, Bloc, Membership, Role, RuleSet
+from units.admin import VersionedAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Bloc)
-class BlocAdmin(SimpleHistoryAdmin):
+class BlocAdmin(VersionedAdmin):
     list_display = ("name", "code", "kind", "active")
     list_filter = ("kind", "active")
     search_fields = ("name", "code", "search_key")
@@ -20,7 +21,7 @@ class BlocAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(VersionedAdmin):
     list_display = ("year", "bloc", "unit", "role")
     list_filter = ("year", "role", "bloc")
     search_fields = ("unit__name", "bloc__name", "unit__search_key")
@@ -42,7 +43,7 @@ class AwardRuleInline(admin.TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(SimpleHistoryAdmin):
+class RuleSetAdmin(VersionedAdmin):
     list_display = ("year", "name", "vote_base", "vote_threshold_num", "vote_threshold_den")
     inlines = [AwardRuleInline]
     exclude = ("version",)

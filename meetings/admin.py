@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.models import Attendance, Ballot, BallotCandidate, Meeting, MeetingAttachment
+from units.admin import VersionedAdmin
 
 
 class AttendanceInline(admin.TabularInline):
@@ -28,7 +29,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdmin):
     list_display = ("title", "bloc", "year", "kind", "held_at", "place")
     list_filter = ("year", "kind", "bloc")
     search_fields = ("title", "place", "chair", "bloc__name")
@@ -39,7 +40,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(VersionedAdmin):
     list_display = ("meeting", "unit", "present", "represented_by", "note")
     list_filter = ("present", "meeting__year")
     search_fields = ("unit__name", "meeting__title", "represented_by")
@@ -65,7 +66,7 @@ class CandidateInline(admin.TabularInline):
 
 
 @admin.register(Ballot)
-class BallotAdmin(SimpleHistoryAdmin):
+class BallotAdmin(VersionedAdmin):
     list_display = ("title", "meeting", "purpose", "award_type", "seats", "entitled", "issued", "returned", "valid")
     list_filter = ("purpose", "meeting__year", "award_type")
     search_fields = ("title", "meeting__title")

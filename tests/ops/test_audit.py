@@ -269,6 +269,8 @@ def test_ballot_and_candidate_changed_in_the_admin(client_for, admin_user, ballo
     assert response.status_code == 302
     assert assert_recorded_by(Ballot, admin_user, pk=ballot.pk, kind="~").title.endswith("(sửa trong trang quản trị)")
     assert assert_recorded_by(BallotCandidate, admin_user, pk=candidate.pk, kind="~").votes == 2
+    # An edit form opened before the admin's change notices it: the version moved on.
+    assert Ballot.objects.get(pk=ballot.pk).version == ballot.version + 1
 
 
 # --- Nominations -----------------------------------------------------------------------------------
@@ -390,3 +392,19 @@ def test_rule_set_and_award_rule_changed_in_the_admin(client_for, admin_user, ru
 
     assert assert_recorded_by(RuleSet, admin_user, pk=rule_set.pk, kind="~").tie_break == "Do Khối bình xét."
     assert assert_recorded_by(AwardRule, admin_user, pk=rule.pk, kind="~").citation == "Điều 5 Quy chế"
+    assert RuleSet.objects.get(pk=rule_set.pk).version == rule_set.version + 1
+
+
+def test_an_inline_changed_in_the_admin_gets_a_new_version(client_for, admin_user, world, year):
+    """A membership edited inline on its bloc's admin page: an open membership form would otherwise save over it."""
+    bloc = world["bloc_a"]
+    memberships = list(bloc.memberships.all())  # in the order of the inline
+    index = next(n for n, m in enumerate(memberships) if m.role == "member")
+    membership = memberships[index]
+
+    admin_change(client_for(admin_user), bloc, changes={f"memberships-{index}-note": "Sửa trong trang quản trị"})
+
+    changed = type(membership).objects.get(pk=membership.pk)
+    assert (changed.note, changed.version) == ("Sửa trong trang quản trị", membership.version + 1)
+    untouched = [m for n, m in enumerate(memberships) if n != index]
+    assert [type(m).objects.get(pk=m.pk).version for m in untouched] == [m.version for m in untouched]
