@@ -4,6 +4,7 @@ Deterministic (a fixed random seed), and additive: a bloc-year that already has 
 left as it is, so running `seed_demo --force` again changes nothing here.
 """
 
+import math
 import random
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ from blocs.models import (
     ScoringTable,
     TitleRegistration,
 )
+from blocs.ranking_data import ranking_for
 from blocs.services_scoring import scored_criteria, scoring_table_copy, scoring_template_ensure
 from units.models import AnnualRating, AwardType, Rating
 
@@ -55,6 +57,7 @@ def seed_records(*, years: tuple[int, ...], closed_years: tuple[int, ...], close
     template = scoring_template_ensure()
     award_types = {a.code: a for a in AwardType.objects.all()}
     strength = {}
+    places = {}  # (unit id, year) -> (place, members) in the bloc's ranking of a year with a year-end review
     for bloc in Bloc.objects.filter(active=True).order_by("pk"):
         previous_table = None
         for year in years:
@@ -70,13 +73,15 @@ def seed_records(*, years: tuple[int, ...], closed_years: tuple[int, ...], close
             previous_table = table
             counts["tables"] += 1
             counts["scores"] += _scores(table, members, strength, rng, complete=year != max(years))
+            if year != max(years):
+                places.update(_places(bloc, year))
             counts["pledges"] += _pledge(bloc, year, members, award_types, rng, current=year == max(years))
             if year in closed_years:
                 BlocYear.objects.update_or_create(
                     bloc=bloc, year=year, defaults={"closed_at": timezone.now(), "closed_by": closed_by}
                 )
                 counts["closed"] += 1
-    counts["ratings"] = _ratings(strength, rating_years, rng)
+    counts["ratings"] = _ratings(strength, places, rating_years, rng)
     return counts
 
 
@@ -146,18 +151,41 @@ def _pledge(bloc, year, members, award_types, rng, *, current: bool) -> int:
     return 1
 
 
-def _ratings(strength, years: range, rng) -> int:
-    """Ratings for the years before the current one: stronger units are more often HTXSNV."""
+def _places(bloc, year) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each member's place in the bloc's ranking of the year, and the number of members ranked."""
+    ranked = ranking_for(bloc=bloc, year=year).ranking.ranked
+    return {(row.key, year): (place, len(ranked)) for place, row in enumerate(ranked, start=1)}
+
+
+def _ratings(strength, places, years: range, rng) -> int:
+    """Ratings for the years before the current one.
+
+    A year with a year-end review rates the top half of each bloc's ranking HTXSNV and the others HTTNV
+    (the last one at times HTNV), so that the units a bloc proposes for an award meet its rating conditions
+    most of the time; earlier years follow the unit's strength, with little change from year to year. The
+    staff figures agree with the rating: an HTXSNV unit has everyone completing their tasks, at least 70%
+    «Lao động tiên tiến» and a «Chiến sĩ thi đua cơ sở».
+    """
     created = 0
     for unit_id, level in sorted(strength.items()):
         for year in years:
             if AnnualRating.objects.filter(unit_id=unit_id, year=year).exists():
                 continue
-            roll = rng.random() * 0.25 + level
-            rating = Rating.HTXSNV if roll > 1.0 else Rating.HTTNV if roll > 0.85 else Rating.HTNV
+            roll = rng.random()
+            if (unit_id, year) in places:
+                place, ranked = places[unit_id, year]
+                top = place <= math.ceil(ranked / 2)
+                rating = Rating.HTXSNV if top else Rating.HTNV if place == ranked and roll < 0.5 else Rating.HTTNV
+            else:
+                level += (roll - 0.5) * 0.06
+                rating = Rating.HTXSNV if level > 0.88 else Rating.HTTNV if level > 0.81 else Rating.HTNV
             total = rng.randint(18, 120)
-            completed = total - rng.randint(0, 2)
-            advanced = int(completed * rng.uniform(0.6, 0.9))
+            if rating == Rating.HTXSNV:
+                completed = total
+                advanced = math.ceil(total * rng.uniform(0.7, 0.9))
+            else:
+                completed = total - rng.randint(0, 2)
+                advanced = int(completed * rng.uniform(0.5, 0.8))
             AnnualRating.objects.create(
                 unit_id=unit_id,
                 year=year,

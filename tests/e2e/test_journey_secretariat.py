@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from awards.management.commands.seed_demo import DEMO_PASSWORD
 from awards.models import Nomination, State
 from blocs.models import Bloc, MemberRole, Membership, Pledge, Score, ScoringTable, TitleRegistration
 from blocs.services_scoring import scored_criteria
-from meetings.management.commands.seed_demo import DEMO_PASSWORD
 from meetings.models import Ballot
 from tests.e2e.conftest import ARTIFACTS, django_sync
 from units.models import AnnualRating

@@ -1,7 +1,8 @@
 """`manage.py seed_demo`: the demo province (blocs, units, three years of members, rule sets, logins,
-the year's records and the year-end meetings).
+the year's records, the year-end meetings, and the year's award nominations with their review and an
+award decision).
 
-It lives in the highest app so far (meetings), because it fills every app to its left.
+It lives in the highest app it fills (awards), because it fills every app to its left.
 
 The data lives in blocs/demo_data.py. Every row is written with save(), so django-simple-history
 records it and the search/sort keys are derived; rows are found by code or username, so running
@@ -13,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
+from awards.demo import seed_nominations, summary_counts
 from blocs import demo_data
 from blocs.demo_records import seed_records
 from blocs.models import Bloc, BlocKind, MemberRole, Membership, Role, RoleKind, RuleSet
@@ -21,6 +23,7 @@ from meetings.demo import seed_meetings
 from units.models import Unit
 
 DEMO_PASSWORD = "thidua-demo-2026"
+NOMINATION_YEAR = 2025
 DEMO_SALT = "thiduaDemoSeedSalt2026x"  # 23 letters and digits: enough entropy that Django keeps the hash
 
 
@@ -54,8 +57,9 @@ def _upsert(model, lookup: dict, values: dict, existing=None) -> tuple[models.Mo
 
 class Command(BaseCommand):
     help = (
-        "Tạo tỉnh mẫu để dùng thử: các khối, cụm thi đua, đơn vị, thành viên các năm 2024–2026, quy chế và "
-        "tài khoản mẫu (mật khẩu chung: " + DEMO_PASSWORD + ")."
+        "Tạo tỉnh mẫu để dùng thử: các khối, cụm thi đua, đơn vị, thành viên các năm 2024–2026, quy chế, "
+        "tài khoản mẫu (mật khẩu chung: " + DEMO_PASSWORD + "), hồ sơ thi đua, hội nghị tổng kết, hồ sơ đề nghị "
+        "khen thưởng năm 2025 cùng kết quả thẩm định và quyết định khen thưởng."
     )
 
     def add_arguments(self, parser):
@@ -95,6 +99,11 @@ class Command(BaseCommand):
                 years=(2024, 2025, 2026), closed_years=(2024,), closed_by=board, rating_years=range(2020, 2026)
             )
             meetings = seed_meetings(years=(2024, 2025), applied_by=board)
+            reviewer = next(user for user, role, _scope in users if role == RoleKind.BOARD_REVIEWER)
+            heads = {data["bloc"] for data in demo_data.ACCOUNTS if data["role"] == RoleKind.BLOC_HEAD}
+            nominations = seed_nominations(
+                year=NOMINATION_YEAR, board=board, reviewer=reviewer, keep_draft={blocs[code].code for code in heads}
+            )
         self._report(blocs, units, users, created)
         self.stdout.write(
             "Hồ sơ năm: {tables} bảng điểm, {scores} điểm, {pledges} giao ước, {ratings} xếp loại (2020–2025), "
@@ -104,6 +113,7 @@ class Command(BaseCommand):
             "Hội nghị tổng kết 2024, 2025: {meetings} hội nghị, {ballots} lần bỏ phiếu (gồm bầu khối trưởng, "
             "khối phó năm sau).".format(**meetings)
         )
+        self._report_nominations(nominations)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -209,6 +219,24 @@ class Command(BaseCommand):
         return users
 
     # -- reporting ------------------------------------------------------------------------------
+
+    def _report_nominations(self, created: dict) -> None:
+        year = NOMINATION_YEAR
+        totals = summary_counts(year)
+        states = "; ".join(f"{label.lower()}: {n}" for label, n in totals["states"])
+        self.stdout.write(
+            f"Hồ sơ đề nghị khen thưởng năm {year}: {totals['total']} hồ sơ ({states}), {totals['files']} tài liệu "
+            f"kèm theo; mới tạo: {created['nominations']} hồ sơ."
+        )
+        decisions = "; ".join(
+            f"số {d.number} ngày {d.date:%d/%m/%Y} tặng {d.award_type.name} cho {n} tập thể"
+            for d, n in totals["decisions"]
+        )
+        self.stdout.write(
+            f"Quyết định khen thưởng năm {year}: {len(totals['decisions'])}"
+            + (f" ({decisions})" if decisions else "")
+            + f"; mới tạo: {created['decisions']}."
+        )
 
     def _report(self, blocs: dict[str, Bloc], units: dict[str, Unit], users: list, created: dict) -> None:
         out = self.stdout.write
