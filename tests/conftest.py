@@ -11,6 +11,12 @@ from tests.factories import BlocFactory, MembershipFactory, RoleFactory, RuleSet
 YEAR = 2025
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploaded and archived files of every test go to a folder of its own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def year():
     return YEAR
