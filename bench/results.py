@@ -8,6 +8,7 @@
 A part that could not be measured (its code not there yet) is null, with the reason in "notes".
 """
 
+import contextlib
 import json
 import os
 import platform
@@ -64,12 +65,14 @@ def page_row(timing: Timing, floor: Timing) -> dict:
     }
 
 
-def pdf_row(report_s: float, weasyprint_s: float) -> dict:
-    """The report's time and WeasyPrint's alone on the same HTML; overhead = what the report adds, as a share."""
+def pdf_row(report_s: float, weasyprint_s: float, own_s: float | None = None) -> dict:
+    """The report's time and WeasyPrint's alone on the same HTML; overhead = what the report adds, as a share of
+    WeasyPrint's time: `own_s` (its records -> context -> HTML, timed on their own) when given, else the difference."""
+    added = own_s if own_s is not None else report_s - weasyprint_s
     return {
         "report_s": round(report_s, 3),
         "weasyprint_s": round(weasyprint_s, 3),
-        "overhead": round((report_s - weasyprint_s) / weasyprint_s, 3),
+        "overhead": round(added / weasyprint_s, 3),
     }
 
 
@@ -93,9 +96,12 @@ def machine() -> str:
         memory = f", {pages * page_size / 2**30:.0f} GB RAM"
     except (ValueError, OSError, AttributeError):
         pass
+    load = ""
+    with contextlib.suppress(OSError):  # other work on the machine slows everything alike: say how busy it was
+        load = f", load average {os.getloadavg()[0]:.1f} at the start"
     return (
         f"{os.cpu_count()} × {cpu}{memory}, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}{load}"
     )
 
 

@@ -95,3 +95,9 @@ def test_table_states_each_target():
 def test_a_page_whose_url_name_does_not_exist_yet_is_skipped():
     assert page_url(Page("future", "awards:no_such_page", None, "board"), subjects=None) is None
     assert page_url(Page("floor", "accounts:ping", None, "secretary"), subjects=None) == "/tai-khoan/ping/"
+
+
+def test_pdf_overhead_is_the_reports_own_part_when_timed_directly():
+    row = results.pdf_row(1.30, 1.25, own_s=0.1)
+
+    assert row == {"report_s": 1.3, "weasyprint_s": 1.25, "overhead": 0.08}
