@@ -10,6 +10,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -69,12 +70,18 @@ def job_start(*, document: str, year: int, user) -> RenderJob:
         requested_by=user,
         message=gettext_noop("Đang chờ bộ xử lý nền"),
     )
+    # Queued once the job's row is committed: the task (run at once by the tests' backend, later by the
+    # worker) is a unit of work of its own, and a failed start leaves no task behind. A queue that never
+    # got the task shows on the status page as a job waiting too long.
+    transaction.on_commit(partial(_enqueue, job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
     from reports.tasks import render_job
 
-    result = render_job.enqueue(job.pk)  # the queue's row commits with the job's (a worker sees both or neither)
-    RenderJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
-    job.refresh_from_db()
-    return job
+    result = render_job.enqueue(job_id)
+    RenderJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
 def _progress(job_id: int):
@@ -86,6 +93,7 @@ def _progress(job_id: int):
     return report
 
 
+@transaction.atomic
 def _fail(job: RenderJob, error: str) -> None:
     job.status = JobStatus.FAILED
     job.error = error
@@ -123,14 +131,15 @@ def job_run(job_id: int) -> None:
         extension = "xlsx" if job.fmt == JobFormat.XLSX else "pdf"
         job.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
         try:
-            job.filename = FILE_NAMES.get(job.kind, job.kind).format(**job.params) + f".{extension}"
-            job.size = len(data)
-            job.sha256 = hashlib.sha256(data).hexdigest()
-            job.status = JobStatus.DONE
-            job.progress = 100
-            job.message = _("Đã xong")
-            job.finished_at = timezone.now()
-            job.save()
+            with transaction.atomic():  # the job's row and its history row: both or neither
+                job.filename = FILE_NAMES.get(job.kind, job.kind).format(**job.params) + f".{extension}"
+                job.size = len(data)
+                job.sha256 = hashlib.sha256(data).hexdigest()
+                job.status = JobStatus.DONE
+                job.progress = 100
+                job.message = _("Đã xong")
+                job.finished_at = timezone.now()
+                job.save()
         except Exception:
             default_storage.delete(job.file.name)
             raise

@@ -6,6 +6,8 @@ with Excel's apostrophe: a unit named "=1+1" is written "'=1+1" and nothing is e
 """
 
 import re
+import zipfile
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
@@ -42,8 +44,31 @@ def tables_to_xlsx(html: str) -> bytes:
     for index, table in enumerate(tables, start=1):
         sheet = book.create_sheet(_sheet_name(table.get("data-sheet") or f"Bảng {index}", names))
         _write(sheet, table)
+    book.properties.created = FIXED_TIME
     out = BytesIO()
     book.save(out)
+    return deterministic(out.getvalue())
+
+
+# No clock in the file: the same records give the same bytes (as the PDFs), so the background task's
+# workbook is the direct download's. openpyxl stamps the save time in docProps/core.xml and in the zip.
+FIXED_TIME = datetime(1980, 1, 1)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def deterministic(data: bytes) -> bytes:
+    """The workbook with its "modified" stamp and its zip entries' times set to FIXED_TIME."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            target.writestr(info, content)
     return out.getvalue()
 
 

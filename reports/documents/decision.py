@@ -76,10 +76,10 @@ def build(*, decision: AwardDecision | int) -> dict:
             f"{decision.year} đủ điều kiện đang chờ quyết định: dự thảo chưa có danh sách đơn vị."
         )
     groups: list[dict] = []
-    for nomination in nominations:
+    for number, nomination in enumerate(nominations, start=1):  # numbered through the list, grouped by bloc
         if not groups or groups[-1]["bloc"] != nomination.bloc:
             groups.append({"bloc": nomination.bloc, "units": []})
-        groups[-1]["units"].append(nomination.unit)
+        groups[-1]["units"].append({"number": number, "unit": nomination.unit})
     for index, group in enumerate(groups):
         group["numeral"] = ROMAN[index] if index < len(ROMAN) else str(index + 1)
 

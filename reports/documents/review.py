@@ -2,7 +2,7 @@
 
 What it holds (DOCUMENTS.md): every nomination of the year from every bloc, by award type and bloc,
 with the unit's rating, its vote share, the outcome of the eligibility checks and the board's opinion
-(the nomination's state and the last reason written); above them, per award type, the quota used.
+(the nomination's state and the reason given with its last step); above them, per award type, the quota used.
 
 Read as the review queue reads it (awards.checks.checks_for, awards.views.review.vote_shares and
 quota_rows), in a number of queries that does not grow with the nominations.
@@ -35,9 +35,9 @@ def check_lines(checks: list[eligibility.Check]) -> list[str]:
 
 
 def build(*, year: int) -> dict:
-    last_reason = (
-        ReviewEvent.objects.filter(nomination=OuterRef("pk")).exclude(reason="").order_by("-at", "-pk").values("reason")
-    )
+    # The board's opinion is the reason given with the step that put the nomination in its state (an older
+    # reason — a return since answered — is history, on the nomination's timeline).
+    last_reason = ReviewEvent.objects.filter(nomination=OuterRef("pk")).order_by("-at", "-pk").values("reason")
     nominations = list(
         Nomination.objects.filter(year=year)
         .select_related("bloc", "unit", "award_type")
