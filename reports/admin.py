@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import DocumentDraft, IssuedDocument, ReportTexts
+from reports.models import DocumentDraft, IssuedDocument, RenderJob, ReportTexts
 
 
 @admin.register(ReportTexts)
@@ -35,3 +35,22 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RenderJob)
+class RenderJobAdmin(admin.ModelAdmin):
+    """Background jobs: shown for the record (who asked what, how it went); started from the board's page."""
+
+    list_display = ("pk", "kind", "fmt", "params", "requested_by", "status", "progress", "created_at", "finished_at")
+    list_filter = ("status", "kind", "fmt")
+    list_select_related = ("requested_by",)
+    readonly_fields = [field.name for field in RenderJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a row deleted here would leave its file behind in the private storage
