@@ -32,7 +32,7 @@ def cooloff_minutes() -> int:
 
 def lockout_message() -> str:
     return _(
-        "Đăng nhập sai quá %(limit)s lần liên tiếp, nên tài khoản này tạm thời không đăng nhập được "
+        "Đăng nhập sai %(limit)s lần liên tiếp, nên tài khoản này tạm thời không đăng nhập được "
         "từ máy này trong %(minutes)s phút. Hãy thử lại sau; nếu quên mật khẩu, liên hệ Ban Thi đua - "
         "Khen thưởng để được đặt lại."
     ) % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": cooloff_minutes()}

@@ -116,7 +116,18 @@ class AttendanceRowForm(forms.Form):
         return data
 
 
-AttendanceFormSet = forms.formset_factory(AttendanceRowForm, extra=0)
+class _EveryRow(forms.BaseFormSet):
+    """Every row stands for a member unit, so none may come back empty (only a tampered post does that)."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
+
+# A bloc has 4-15 members: no more forms than this are built from a posted form count, and more is refused.
+ATTENDANCE_MAX_ROWS = 200
+AttendanceFormSet = forms.formset_factory(
+    AttendanceRowForm, formset=_EveryRow, extra=0, max_num=ATTENDANCE_MAX_ROWS, absolute_max=ATTENDANCE_MAX_ROWS
+)
 
 
 class AttachmentForm(forms.Form):

@@ -196,7 +196,9 @@ class AttendanceEdit(MeetingPage, TemplateView):
         data = request.POST.copy()
         if "all_present" in data:  # the shortcut: everyone present, the names and notes as typed
             total = data.get("dh-TOTAL_FORMS", "0")
-            for index in range(int(total) if total.isdigit() else 0):
+            # isdecimal, not isdigit ("²" is a digit int() refuses); no more rows than a formset accepts
+            rows = min(int(total), AttendanceFormSet.absolute_max) if total.isdecimal() else 0
+            for index in range(rows):
                 data[f"dh-{index}-present"] = "on"
         formset = AttendanceFormSet(data, prefix="dh")
         state, conflict = data.get("state", ""), None

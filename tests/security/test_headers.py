@@ -114,7 +114,8 @@ def _run(args: list[str], **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env={**os.environ, **PRODUCTION_ENV, **env},
+        # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (set in this process) is no production setting.
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **PRODUCTION_ENV, **env},
         capture_output=True,
         text=True,
         timeout=120,
