@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -445,15 +446,18 @@ class Band:
 class GridData:
     """A table's scored criteria, their group headers and every score of the given units.
 
-    Four queries whatever the size: the table, its scored criteria, its groups, the scores.
+    Two queries whatever the size: the table with its criteria (scored ones and groups) and the year's score
+    step, then the scores (by unit and criterion: each a Score or a row of its value and version columns, read
+    through value() and version()).
     """
 
     table: ScoringTable | None
     criteria: list[Criterion] = field(default_factory=list)
     groups: dict[int, Criterion] = field(default_factory=dict)
-    scores: dict[tuple[int, int], Score] = field(default_factory=dict)
+    scores: dict[tuple[int, int], Score | tuple] = field(default_factory=dict)
+    step: Decimal | None = None  # the year's score step, when read with the grid
 
-    @property
+    @cached_property
     def specs(self) -> list[CriterionSpec]:
         return [criterion_spec(c) for c in self.criteria]
 
@@ -475,23 +479,50 @@ class GridData:
         score = self.scores.get((unit_id, criterion_id))
         return getattr(score, FIELDS[field_name][1]) if score else 0
 
+    def cell(self, unit_id: int, criterion_id: int, field_name: str) -> tuple:
+        """value() and version() in one look-up: (None, 0) for a cell without a score yet."""
+        score = self.scores.get((unit_id, criterion_id))
+        if score is None:
+            return None, 0
+        value_attr, version_attr = FIELDS[field_name]
+        return getattr(score, value_attr), getattr(score, version_attr)
+
     def totals(self, unit_id: int, field_name: str) -> Totals:
-        values = {c.pk: self.value(unit_id, c.pk, field_name) for c in self.criteria}
+        value_attr, scores = FIELDS[field_name][0], self.scores
+        values = {
+            spec.pk: getattr(score, value_attr)
+            for spec in self.specs
+            if (score := scores.get((unit_id, spec.pk))) is not None
+        }
         return totals(self.specs, values, self.table.bonus_cap if self.table else Decimal(0))
 
 
 def grid_data(*, bloc_id: int, year: int, unit_ids: Iterable[int]) -> GridData:
     """The bloc-year's table (None if it has none yet) with every score of these units."""
-    table = ScoringTable.objects.filter(bloc_id=bloc_id, year=year).first()
+    # The table and the year's score step come with the criteria (one query); they are looked up on their
+    # own only when the table has no criteria yet.
+    year_step = RuleSet.objects.filter(year=year).values("score_step")[:1]
+    every = list(
+        Criterion.objects.filter(table__bloc_id=bloc_id, table__year=year)
+        .select_related("table")
+        .annotate(year_step=Subquery(year_step))
+        .order_by("order", "pk")
+    )
+    table = every[0].table if every else ScoringTable.objects.filter(bloc_id=bloc_id, year=year).first()
     if table is None:
         return GridData(table=None)
-    criteria = scored_criteria(table)
-    groups = {g.pk: g for g in table.criteria.filter(kind=CriterionKind.GROUP)}
-    scores = {
-        (s.unit_id, s.criterion_id): s
-        for s in Score.objects.filter(criterion__table=table, criterion__archived=False, unit_id__in=list(unit_ids))
-    }
-    return GridData(table=table, criteria=criteria, groups=groups, scores=scores)
+    for criterion in every:
+        criterion.table = table  # one object for the table, as table.criteria would give
+    read_step = every[0].year_step if every else score_step(year)
+    step = read_step if read_step is not None else DEFAULT_STEP
+    criteria = scored_criteria(table, every)
+    groups = {c.pk: c for c in every if c.kind == CriterionKind.GROUP}
+    # Rows with the value and version columns (read as a Score's attributes), not Score instances: a 15 × 40
+    # grid's 600 models took longer to build than the query itself.
+    columns = [column for pair in FIELDS.values() for column in pair]
+    rows = Score.objects.filter(criterion__table=table, criterion__archived=False, unit_id__in=list(unit_ids))
+    scores = {(s.unit_id, s.criterion_id): s for s in rows.values_list("unit_id", "criterion_id", *columns, named=True)}
+    return GridData(table=table, criteria=criteria, groups=groups, scores=scores, step=step)
 
 
 def unit_totals(*, table: ScoringTable, unit_id: int, field_name: str) -> Totals:

@@ -83,9 +83,10 @@ def scoring_table_copy(*, source: ScoringTable, bloc: Bloc, year: int) -> Scorin
     return table
 
 
-def scored_criteria(table: ScoringTable) -> list[Criterion]:
-    """The criteria that take a score, in table order, each with `top_group` set (one query)."""
-    criteria = list(table.criteria.order_by("order", "pk"))
+def scored_criteria(table: ScoringTable, every: list[Criterion] | None = None) -> list[Criterion]:
+    """The criteria that take a score, in table order, each with `top_group` set (one query, none when
+    given `every` criterion of the table in that order)."""
+    criteria = list(table.criteria.order_by("order", "pk")) if every is None else every
     parents = {c.pk: c.parent_id for c in criteria}
     archived = {c.pk for c in criteria if c.archived}
 

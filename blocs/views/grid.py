@@ -7,6 +7,7 @@ go through `blocs.services_scores`, which checks values, versions and the open y
 """
 
 import json
+from html import escape  # what django.utils.html.escape does, without its lazy-text wrapper: 1,200 calls a page
 
 from django import forms
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -33,7 +36,6 @@ from blocs.services_scores import (
     GridData,
     grid_data,
     score_set,
-    score_step,
     scores_save,
     show_value,
     unit_totals,
@@ -117,28 +119,30 @@ class _GridMixin(BlocYearMixin):
         editable = self.editable_units(kind, unit_ids)
         for node in (*data.criteria, *data.groups.values()):
             node.max_shown = show_value(node.max_points)
+        criterion_ids = [c.pk for c in data.criteria]
+        codes = [conditional_escape(c.code) for c in data.criteria]  # escaped once per column, not per cell
         rows, state = [], {}
         for m in members:
             row_editable = m.unit_id in editable
-            cells = []
-            for criterion in data.criteria:
-                cell = _cell(data, m, criterion, kind, row_editable, posted, errors)
-                if row_editable:
-                    state[cell["key"]] = [cell["version"], cell["original"]]
-                cells.append(cell)
+            cells = [_cell(data, m.unit_id, pk, kind, row_editable, posted, errors) for pk in criterion_ids]
+            if row_editable:
+                state.update((cell["key"], [cell["version"], cell["original"]]) for cell in cells)
+            totals = totals_shown(data.totals(m.unit_id, kind)) if data.table else None
             rows.append(
                 {
                     "membership": m,
                     "unit": m.unit,
                     "cells": cells,
                     "editable": row_editable,
-                    "totals": totals_shown(data.totals(m.unit_id, kind)) if data.table else None,
+                    "totals": totals,
+                    "html": cells_html(cells, conditional_escape(m.unit.name), codes)
+                    + (totals_html(m.unit_id, totals) if totals else ""),
                 }
             )
         error_list = [
             {"unit": m.unit, "criterion": c, "message": errors[m.unit_id, c.pk].messages[0]}
             for m in members
-            for c in data.criteria
+            for c in (data.criteria if errors else ())
             if (m.unit_id, c.pk) in errors
         ]
         may_upload = not self.closed and bool(
@@ -156,7 +160,7 @@ class _GridMixin(BlocYearMixin):
             "state_json": json.dumps(state, separators=(",", ":")),
             "field_vals": json.dumps({"field": kind}),
             "cell_url": reverse("blocs:score_cell", args=[self.bloc.pk, self.year]),
-            "step": show_value(score_step(self.year)) if data.table else "",
+            "step": show_value(data.step) if data.table else "",
             "bonus_cap": show_value(data.table.bonus_cap) if data.table else "",
             "error_list": error_list[:ERRORS_SHOWN],
             "errors_hidden": max(len(error_list) - ERRORS_SHOWN, 0),
@@ -168,25 +172,31 @@ class _GridMixin(BlocYearMixin):
         }
 
 
+TOTALS = ("base", "bonus", "penalty", "total")
+
+
 def totals_shown(totals) -> dict[str, str]:
     """A unit's totals as the grid shows them (7,5 — not 7.50)."""
-    return {
-        "base": show_value(totals.base),
-        "bonus": show_value(totals.bonus),
-        "penalty": show_value(totals.penalty),
-        "total": show_value(totals.total),
-    }
+    return {part: show_value(getattr(totals, part)) for part in TOTALS}
 
 
-def _cell(data: GridData, m, criterion: Criterion, kind: str, editable: bool, posted, errors) -> dict:
-    key = (m.unit_id, criterion.pk)
-    value = data.value(m.unit_id, criterion.pk, kind)
-    version = data.version(m.unit_id, criterion.pk, kind)
+def totals_html(unit_id: int, totals: dict[str, str], *, oob: bool = False) -> SafeString:
+    """A unit's four totals cells, at the end of its row; with `oob`, the same cells in a cell save's answer,
+    which htmx swaps in out of band (and which flash once)."""
+    changed, swap = (" tot-changed", ' hx-swap-oob="true"') if oob else ("", "")
+    cells = (
+        f'<td id="t-{unit_id:d}-{part}" class="tot tot-{part}{changed}"{swap}>{escape(totals[part])}</td>'
+        for part in TOTALS
+    )
+    return mark_safe("".join(cells))  # its only text, the totals, is escaped
+
+
+def _cell(data: GridData, unit_id: int, criterion_id: int, kind: str, editable: bool, posted, errors) -> dict:
+    key = (unit_id, criterion_id)
+    value, version = data.cell(unit_id, criterion_id, kind)
     saved = show_value(value)
     cell = {
-        "key": cell_key(*key),
-        "unit_id": m.unit_id,
-        "criterion": criterion,
+        "key": cell_key(unit_id, criterion_id),
         "shown": saved,
         "saved": saved,
         "version": version,
@@ -195,6 +205,8 @@ def _cell(data: GridData, m, criterion: Criterion, kind: str, editable: bool, po
         "error": "",
         "state": "",
     }
+    if not posted:
+        return cell
     if key in posted and key in errors:
         typed, posted_version, original = posted[key]
         error = errors[key]
@@ -212,6 +224,61 @@ def _cell(data: GridData, m, criterion: Criterion, kind: str, editable: bool, po
         if typed != original:  # typed but not refused: another cell's error stopped the save
             cell.update(shown=typed, original=original, version=posted_version)
     return cell
+
+
+# --- The cells' HTML ----------------------------------------------------------------------------------
+# A 15 × 40 grid has 600 cells: they are written here, one str.format each, rather than by the template,
+# whose dozen lookups and filters per cell made most of the page's time (and an include of the totals
+# per row, 15 of them, another fifth of the template's). Every text is escaped: the unit's name once per
+# row and the criteria's codes once per column (cells_html's arguments), the values here.
+# htmx's attributes are on the table (grid.html) and grid.js adds each cell's unit, criterion and version
+# to its request, so a cell carries only what is its own.
+
+_EDITABLE_CELL = (
+    '<td class="gc{td_class}"><input inputmode="decimal" class="form-control form-control-sm score-input{input_class}"'
+    ' id="s-{key}" name="s-{key}" value="{shown}" data-saved="{saved}" data-version="{version}"'
+    ' aria-label="{unit} — {code}" aria-describedby="st-{key}"{error_attrs}>'
+    '<span id="st-{key}" class="cell-status"{status_attrs}>{status}</span></td>'
+)
+_READ_ONLY_CELL = '<td class="gc gc-ro">{saved}</td>'
+_NO_ERROR = {"td_class": "", "input_class": "", "error_attrs": "", "status_attrs": "", "status": ""}
+_ICONS = {"conflict": "!", "invalid": "✗"}
+
+
+def cells_html(cells: list[dict], unit: SafeString, codes: list[SafeString]) -> SafeString:
+    """A row's cells (from _cell), in the criteria's order; `unit` and `codes` are already escaped."""
+    html = []
+    for cell, code in zip(cells, codes, strict=True):
+        if not cell["editable"]:
+            html.append(_READ_ONLY_CELL.format(saved=escape(cell["saved"])))
+            continue
+        parts = _NO_ERROR
+        if cell["error"]:  # a refused save of the whole form: the cell shows why, as a cell save would
+            state = cell["state"]
+            parts = {
+                "td_class": f" gc-{state}",
+                "input_class": " is-invalid",
+                "error_attrs": format_html(' aria-invalid="true" title="{}"', cell["error"]),
+                "status_attrs": f' data-state="{state}"',
+                "status": format_html(
+                    '<span class="cell-icon" aria-hidden="true">{}</span><span class="cell-msg">{}</span>',
+                    _ICONS[state],
+                    cell["error"],
+                ),
+            }
+        shown = escape(cell["shown"])
+        html.append(
+            _EDITABLE_CELL.format(
+                key=cell["key"],
+                shown=shown,
+                saved=shown if cell["saved"] == cell["shown"] else escape(cell["saved"]),
+                version=int(cell["version"]),
+                unit=unit,
+                code=code,
+                **parts,
+            )
+        )
+    return mark_safe("".join(html))  # every text in it is escaped above
 
 
 class ScoreGrid(_GridMixin, View):
@@ -347,6 +414,7 @@ class ScoreCell(_GridMixin, View):
         context["shown"] = show_value(context["value"]) if field_name != NOTE else context["value"]
         if field_name != NOTE and context["state"] != "invalid":
             context["totals"] = totals_shown(unit_totals(table=table, unit_id=unit_id, field_name=field_name))
+            context["totals_html"] = totals_html(unit_id, context["totals"], oob=True)
         return TemplateResponse(request, self.template_name, context)
 
 

@@ -1,6 +1,8 @@
 // The score grid: keyboard moves between cells, and each cell's save status as htmx reports it.
-// Without this file the grid is still a plain form ("Lưu cả bảng"); with it, htmx saves each cell
-// on change (hx-post on the input) and this file only adds navigation and the per-cell indicator.
+// Without this file the grid is still a plain form ("Lưu cả bảng"). With it, htmx saves each cell on
+// change: the table carries hx-post, hx-trigger and hx-sync (a cell's change event bubbles up to it),
+// this file says which cell the request is for (its unit, criterion, version and value) and shows the
+// answer on that cell; the answer's status and totals are swapped in out of band.
 (() => {
   "use strict";
 
@@ -8,11 +10,15 @@
   if (!grid) {
     return;
   }
-  const CELL_PATH = new URL(document.querySelector("[hx-post]")?.getAttribute("hx-post") || "/", location.href)
-    .pathname;
+  const CELL_PATH = new URL(grid.getAttribute("hx-post") || "/", location.href).pathname;
 
   const isCellInput = (el) => el instanceof HTMLInputElement && el.classList.contains("score-input");
   const keyOf = (input) => input.id.slice(2); // "s-<unit>-<criterion>" -> "<unit>-<criterion>"
+  /** The cell a request of the table is for: the input whose change triggered it. */
+  const inputOf = (detail) => {
+    const target = (detail.requestConfig || detail).triggeringEvent?.target;
+    return isCellInput(target) ? target : null;
+  };
   const norm = (text) => {
     const value = String(text ?? "").trim().replace(/\s/g, "").replace(",", ".").replace("\u2212", "-");
     if (value === "") {
@@ -24,10 +30,17 @@
 
   // --- Keyboard ---------------------------------------------------------------------------------
 
-  /** The input of the same criterion `step` editable rows below (1) or above (-1), if any. */
+  /** The input of the same criterion (column) `step` editable rows below (1) or above (-1), if any. */
   const vertical = (input, step) => {
-    const column = Array.from(grid.querySelectorAll(`input.score-input[data-c="${input.dataset.c}"]`));
-    return column[column.indexOf(input) + step] || null;
+    const cell = input.closest("td");
+    const rows = cell.closest("tbody").rows;
+    for (let i = cell.parentElement.sectionRowIndex + step; i >= 0 && i < rows.length; i += step) {
+      const other = rows[i].cells[cell.cellIndex]?.querySelector("input.score-input");
+      if (other) {
+        return other;
+      }
+    }
+    return null;
   };
 
   const moveTo = (target) => {
@@ -103,33 +116,41 @@
     showState(input, state, message);
   };
 
-  // htmx sends the whole grid form with each cell; the cell endpoint needs only these.
-  document.addEventListener("htmx:configRequest", (event) => {
-    const input = event.detail.elt;
+  // htmx sends the whole grid form from the table; the cell endpoint needs the token, the kind of value
+  // (hx-vals) and this cell: read when the request leaves, so a queued save carries the version its
+  // predecessor brought back.
+  grid.addEventListener("htmx:configRequest", (event) => {
+    const input = inputOf(event.detail);
     const data = event.detail.formData;
-    if (!isCellInput(input) || !data) {
+    if (!input || !data) {
+      event.preventDefault(); // a change the table cannot place: no request
       return;
     }
-    const keep = new Set(["csrfmiddlewaretoken", "unit", "criterion", "field", "version", input.name]);
+    const keep = new Set(["csrfmiddlewaretoken", "field"]);
     for (const key of Array.from(data.keys())) {
       if (!keep.has(key)) {
         data.delete(key);
       }
     }
+    const [unit, criterion] = keyOf(input).split("-");
+    data.set("unit", unit);
+    data.set("criterion", criterion);
+    data.set("version", input.dataset.version);
+    data.set("value", input.value);
   });
 
-  document.addEventListener("htmx:beforeRequest", (event) => {
-    const input = event.detail.elt;
-    if (isCellInput(input)) {
+  grid.addEventListener("htmx:beforeRequest", (event) => {
+    const input = inputOf(event.detail);
+    if (input) {
       input.dataset.pending = "1";
       localStatus(input, "saving", grid.dataset.msgSaving);
     }
   });
 
   // A redirect to the sign-in page (expired session) answers 200 with the wrong page: never swap it in.
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    const input = event.detail.elt;
-    if (!isCellInput(input) || !event.detail.xhr) {
+  grid.addEventListener("htmx:beforeSwap", (event) => {
+    const input = inputOf(event.detail);
+    if (!input || !event.detail.xhr) {
       return;
     }
     const answered = new URL(event.detail.xhr.responseURL || location.href, location.href).pathname;
@@ -139,9 +160,9 @@
     }
   });
 
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const input = event.detail.elt;
-    if (!isCellInput(input)) {
+  grid.addEventListener("htmx:afterRequest", (event) => {
+    const input = inputOf(event.detail);
+    if (!input) {
       return;
     }
     delete input.dataset.pending;
@@ -163,6 +184,9 @@
     }
     const state = status.dataset.state;
     const message = status.querySelector(".cell-msg")?.textContent || "";
+    if (status.dataset.version) {
+      input.dataset.version = status.dataset.version; // the same if refused; the other person's after a conflict
+    }
     if (state === "saved" || state === "conflict") {
       input.dataset.saved = status.dataset.value;
       // Show the value as stored (7,5), or the other person's value after a conflict: but never
@@ -174,9 +198,9 @@
     showState(input, state, message);
   });
 
-  document.addEventListener("htmx:sendError", (event) => {
-    const input = event.detail.elt;
-    if (isCellInput(input)) {
+  grid.addEventListener("htmx:sendError", (event) => {
+    const input = inputOf(event.detail);
+    if (input) {
       delete input.dataset.pending;
       localStatus(input, "failed", grid.dataset.msgNetwork);
     }

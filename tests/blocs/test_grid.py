@@ -318,6 +318,61 @@ def test_viewer_and_closed_year_see_no_inputs(client_for, viewer, secretary_a, h
     assert "Năm đã khóa sổ: bảng điểm chỉ xem." in page
 
 
+def test_grid_shows_the_years_step(client_for, secretary_a, world, year, scoring):
+    world["rule_set"].score_step = Decimal("0.25")
+    world["rule_set"].save()
+    assert "Bước điểm 0,25;" in client_for(secretary_a).get(_grid(world, year)).content.decode()
+    world["rule_set"].delete()  # a year without a rule set: the default step
+    assert "Bước điểm 0,5;" in client_for(secretary_a).get(_grid(world, year)).content.decode()
+
+
+def test_grid_of_a_table_without_criteria_yet(client_for, secretary_a, world, year):
+    ScoringTable.objects.create(bloc=world["bloc_a"], year=year, name="Bảng mới", bonus_cap=Decimal(5))
+    world["rule_set"].score_step = Decimal("0.25")
+    world["rule_set"].save()
+    response = client_for(secretary_a).get(_grid(world, year))
+    page = response.content.decode()
+    assert response.context["table"].name == "Bảng mới"
+    assert "Bước điểm 0,25;" in page
+    assert 'class="form-control form-control-sm score-input' not in page
+    assert [len(r["cells"]) for r in response.context["rows"]] == [0, 0, 0]
+
+
+def test_grid_cells_carry_only_their_own_attributes(client_for, secretary_a, world, year, scoring):
+    """htmx's request attributes are on the table, once; each input has its name, value, version and labels."""
+    unit, criterion = world["unit_a3"], _c(scoring, "I.2")
+    _set(unit, criterion, "7,5", secretary_a)
+    page = client_for(secretary_a).get(_grid(world, year)).content.decode()
+    key = f"{unit.pk}-{criterion.pk}"
+    assert (
+        f'<td class="gc"><input inputmode="decimal" class="form-control form-control-sm score-input" id="s-{key}"'
+        f' name="s-{key}" value="7,5" data-saved="7,5" data-version="1" aria-label="Sở Tư pháp — I.2"'
+        f' aria-describedby="st-{key}"><span id="st-{key}" class="cell-status"></span></td>'
+    ) in page
+    cell_url = reverse("blocs:score_cell", args=[world["bloc_a"].pk, year])
+    assert page.count(f'hx-post="{cell_url}"') == 1
+    assert 'hx-trigger="change target:.score-input"' in page
+    assert 'hx-sync="this:queue all"' in page
+    assert 'hx-swap="none"' in page
+    counts = {attribute: page.count(attribute) for attribute in ("hx-vals", "hx-sync", "hx-target", "hx-include")}
+    assert counts == {"hx-vals": 1, "hx-sync": 1, "hx-target": 0, "hx-include": 0}
+    assert f'<td id="t-{unit.pk}-base" class="tot tot-base">7,5</td>' in page
+
+
+def test_grid_escapes_names_and_typed_values(client_for, secretary_a, world, year, scoring):
+    unit, criterion = world["unit_a3"], _c(scoring, "I.1")
+    unit.name = 'Sở <b>"Tư pháp"</b> & Co'
+    unit.save()
+    client = client_for(secretary_a)
+    data = _form(client, world, year)
+    data[_key(unit, criterion)] = '"><script>x</script>'
+    page = _save(client, world, year, data).content.decode()
+    assert "<script>x" not in page
+    assert "<b>" not in page
+    assert 'aria-label="Sở &lt;b&gt;&quot;Tư pháp&quot;&lt;/b&gt; &amp; Co — I.1"' in page
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in page
+
+
 def _big_bloc(units: int, criteria: int, year: int):
     bloc = BlocFactory()
     table = ScoringTable.objects.create(bloc=bloc, year=year, name="Bảng", bonus_cap=Decimal(5))
@@ -378,7 +433,9 @@ def test_cell_shows_the_reason_and_keeps_nothing(code, typed, reason, client_for
     assert f'{status} data-state="invalid"' in page
     assert f'<span class="cell-msg">{reason}</span>' in page.replace("&quot;", '"').replace("&#x27;", "'")
     assert f'title="{reason}"' in page.replace("&quot;", '"')
-    assert "hx-swap-oob" in page  # the version comes back (unchanged), totals do not
+    assert f'data-version="0" title="{reason}" hx-swap-oob="true">' in page.replace("&quot;", '"').replace(
+        "&#x27;", "'"
+    )  # the version comes back (unchanged), totals do not
     assert f'id="t-{unit.pk}-total"' not in page
     assert not Score.objects.exists()
 
@@ -398,10 +455,9 @@ def test_cell_saves_and_sends_the_new_totals(client_for, secretary_a, world, yea
     page = response.content.decode()
     key = f"{unit.pk}-{_c(scoring, 'I.2').pk}"
     assert response.status_code == 200
-    assert 'data-state="saved" data-value="7,5" data-version="1"' in page
-    assert (
-        f'<input type="hidden" id="v-{key}" name="version" value="1" form="grid-versions" hx-swap-oob="true">' in page
-    )
+    assert 'data-state="saved" data-value="7,5" data-version="1"' in page  # grid.js copies the version to the input
+    assert f'<span id="st-{key}" class="cell-status cell-status-saved"' in page
+    assert page.index(f'id="st-{key}"') < page.index('hx-swap-oob="true"')  # the status is swapped out of band
     assert f'<td id="t-{unit.pk}-total" class="tot tot-total tot-changed" hx-swap-oob="true">35,5</td>' in page
     assert "<template>" in page  # table cells travel inside a template, where htmx parses them
     assert Score.objects.get(criterion__code="I.2").assessed_value == Decimal("7.5")
@@ -434,8 +490,9 @@ def test_cell_conflict_shows_the_other_value(client_for, secretary_a, board, wor
     saved_at = timezone.localtime(Score.history.get().history_date).strftime("%H:%M")
     message = f"Ô này vừa được {secretary_a} lưu là 20 lúc {saved_at}; giá trị bạn nhập (25) chưa được lưu."
     assert (response.context["state"], response.context["message"]) == ("conflict", message)
-    assert 'data-state="conflict" data-value="20" data-version="1"' in page
-    assert f'id="v-{key}" name="version" value="1"' in page  # saving again is now a deliberate choice
+    # grid.js copies the version to the input: saving again is now a deliberate choice
+    status = f'<span id="st-{key}" class="cell-status cell-status-conflict" role="status" data-state="conflict"'
+    assert f'{status} data-value="20" data-version="1"' in page
     assert Score.objects.get().assessed_value == Decimal(20)
     again = _post_cell(client_for(board), world, year, unit, criterion, "25", version=1)
     assert again.context["state"] == "saved"
