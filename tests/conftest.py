@@ -4,6 +4,7 @@ bloc_a has units unit_a1 (head), unit_a2 (deputy) and unit_a3 in YEAR; bloc_b ha
 """
 
 import pytest
+from django.test import override_settings
 
 from blocs.models import MemberRole, RoleKind
 from tests.factories import BlocFactory, MembershipFactory, RoleFactory, RuleSetFactory, UnitFactory, UserFactory
@@ -11,10 +12,12 @@ from tests.factories import BlocFactory, MembershipFactory, RoleFactory, RuleSet
 YEAR = 2025
 
 
-@pytest.fixture(autouse=True)
-def _media_in_a_temporary_folder(settings, tmp_path_factory):
-    """Uploaded and archived files of every test go to a folder of its own, never to var/media."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Uploaded and archived files of the tests go to a temporary folder, never to var/media (a test that
+    needs a folder of its own sets `settings.MEDIA_ROOT` itself)."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture

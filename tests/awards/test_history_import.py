@@ -374,7 +374,8 @@ def test_thousands_of_rows_take_a_bounded_number_of_queries(world, board):
         ("officer_a", 403, 403, 403),
     ],
 )
-def test_board_admin_imports_province_readers_download(persona, page, download, upload, request, client_for):
+@pytest.mark.django_db
+def test_board_admin_imports_province_readers_download(persona, page, download, upload, world, request, client_for):
     client = client_for(request.getfixturevalue(persona))
 
     shown = client.get(reverse("awards:history_io"))

@@ -12,6 +12,9 @@ from blocs.services_scoring import scoring_table_copy, scoring_template_ensure
 from tests.e2e.conftest import ARTIFACTS, django_sync
 from tests.factories import BlocFactory, MembershipFactory, RoleFactory, RuleSetFactory, UnitFactory, UserFactory
 
+# A browser test commits for real; the flush after it must give back what migrations wrote (award types).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 YEAR = 2025
 PASSWORD = "mat-khau-e2e-2025"
 UNITS = [

@@ -17,6 +17,9 @@ from blocs.models import Bloc, Membership
 from reports.models import IssuedDocument
 from tests.e2e.conftest import ARTIFACTS, django_sync
 
+# A browser test commits for real; the flush after it must give back what migrations wrote (award types).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 YEAR = 2025
 BLOC_CODE = "tham-muu-tong-hop"
 

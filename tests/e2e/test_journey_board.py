@@ -16,6 +16,9 @@ from awards.models import AwardDecision, Nomination, ReviewEvent, State
 from tests.e2e.conftest import ARTIFACTS, django_sync
 from units.models import Award
 
+# A browser test commits for real; the flush after it must give back what migrations wrote (award types).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 YEAR = 2025
 AWARD = "bk-chu-tich-tinh"
 AWARD_NAME = "Bằng khen của Chủ tịch UBND tỉnh"

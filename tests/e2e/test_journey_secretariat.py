@@ -19,6 +19,9 @@ from meetings.models import Ballot
 from tests.e2e.conftest import ARTIFACTS, django_sync
 from units.models import AnnualRating
 
+# A browser test commits for real; the flush after it must give back what migrations wrote (award types).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 YEAR = 2026
 BLOC_CODE = "tham-muu-tong-hop"
 
