@@ -227,21 +227,13 @@ def _cell(data: GridData, unit_id: int, criterion_id: int, kind: str, editable: 
 
 
 # --- The cells' HTML ----------------------------------------------------------------------------------
-# A 15 × 40 grid has 600 cells: they are written here, one str.format each, rather than by the template,
+# A 15 × 40 grid has 600 cells: they are written here, one f-string each, rather than by the template,
 # whose dozen lookups and filters per cell made most of the page's time (and an include of the totals
 # per row, 15 of them, another fifth of the template's). Every text is escaped: the unit's name once per
 # row and the criteria's codes once per column (cells_html's arguments), the values here.
 # htmx's attributes are on the table (grid.html) and grid.js adds each cell's unit, criterion and version
 # to its request, so a cell carries only what is its own.
 
-_EDITABLE_CELL = (
-    '<td class="gc{td_class}"><input inputmode="decimal" class="form-control form-control-sm score-input{input_class}"'
-    ' id="s-{key}" name="s-{key}" value="{shown}" data-saved="{saved}" data-version="{version}"'
-    ' aria-label="{unit} — {code}" aria-describedby="st-{key}"{error_attrs}>'
-    '<span id="st-{key}" class="cell-status"{status_attrs}>{status}</span></td>'
-)
-_READ_ONLY_CELL = '<td class="gc gc-ro">{saved}</td>'
-_NO_ERROR = {"td_class": "", "input_class": "", "error_attrs": "", "status_attrs": "", "status": ""}
 _ICONS = {"conflict": "!", "invalid": "✗"}
 
 
@@ -250,33 +242,26 @@ def cells_html(cells: list[dict], unit: SafeString, codes: list[SafeString]) -> 
     html = []
     for cell, code in zip(cells, codes, strict=True):
         if not cell["editable"]:
-            html.append(_READ_ONLY_CELL.format(saved=escape(cell["saved"])))
+            html.append(f'<td class="gc gc-ro">{escape(cell["saved"])}</td>')
             continue
-        parts = _NO_ERROR
+        key, version, shown = cell["key"], int(cell["version"]), escape(cell["shown"])
+        saved = shown if cell["saved"] == cell["shown"] else escape(cell["saved"])
+        td_class = input_class = error_attrs = status_attrs = status = ""
         if cell["error"]:  # a refused save of the whole form: the cell shows why, as a cell save would
             state = cell["state"]
-            parts = {
-                "td_class": f" gc-{state}",
-                "input_class": " is-invalid",
-                "error_attrs": format_html(' aria-invalid="true" title="{}"', cell["error"]),
-                "status_attrs": f' data-state="{state}"',
-                "status": format_html(
-                    '<span class="cell-icon" aria-hidden="true">{}</span><span class="cell-msg">{}</span>',
-                    _ICONS[state],
-                    cell["error"],
-                ),
-            }
-        shown = escape(cell["shown"])
-        html.append(
-            _EDITABLE_CELL.format(
-                key=cell["key"],
-                shown=shown,
-                saved=shown if cell["saved"] == cell["shown"] else escape(cell["saved"]),
-                version=int(cell["version"]),
-                unit=unit,
-                code=code,
-                **parts,
+            td_class, input_class, status_attrs = f" gc-{state}", " is-invalid", f' data-state="{state}"'
+            error_attrs = format_html(' aria-invalid="true" title="{}"', cell["error"])
+            status = format_html(
+                '<span class="cell-icon" aria-hidden="true">{}</span><span class="cell-msg">{}</span>',
+                _ICONS[state],
+                cell["error"],
             )
+        html.append(
+            f'<td class="gc{td_class}"><input inputmode="decimal"'
+            f' class="form-control form-control-sm score-input{input_class}" id="s-{key}" name="s-{key}"'
+            f' value="{shown}" data-saved="{saved}" data-version="{version}" aria-label="{unit} — {code}"'
+            f' aria-describedby="st-{key}"{error_attrs}><span id="st-{key}" class="cell-status"{status_attrs}>'
+            f"{status}</span></td>"
         )
     return mark_safe("".join(html))  # every text in it is escaped above
 
