@@ -225,7 +225,7 @@ def test_batch_checks_the_bonus_cap_with_the_new_values(secretary_a, world, scor
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real row locks (PostgreSQL)")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_creating_the_same_cell_at_once():
     """The first insert holds its transaction open; the second blocks on the unique index, then is
     refused as a conflict instead of failing with a database error."""
