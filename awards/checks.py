@@ -3,14 +3,16 @@
 `checks_for(nominations)` gathers the facts of a whole list at once (ratings, awards, rule sets,
 ballots, dossier kinds, quota counts) and runs the pure rules of `awards.eligibility` on each. The
 leading unit of a bloc is looked up (ranking and provincial-flag ballots) only for the blocs that
-propose a Government flag, for all of them at once.
+propose a Government flag, for all of them at once. `assess` does the same and keeps what it read
+(`Assessment`), for the pages that show those facts too: they read them once.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from awards import eligibility
@@ -19,7 +21,7 @@ from awards.models import DossierFile, Nomination, State
 from blocs.models import AwardRule, Bloc, Membership, RuleSet
 from blocs.ranking_data import rankings_for
 from meetings import voting
-from meetings.models import Attendance, Ballot, BallotCandidate, BallotPurpose
+from meetings.models import Attendance, Ballot, BallotPurpose
 from meetings.services_ballots import BallotView, ballot_result, ballots_queryset
 from units.models import AnnualRating, Award, AwardType
 
@@ -44,9 +46,9 @@ class CheckSummary:
     blocking: tuple[str, ...]
     warnings: tuple[str, ...]
 
-    @property
+    @cached_property
     def title(self) -> str:
-        """The tooltip: one line per blocking check, then one per warning."""
+        """The tooltip: one line per blocking check, then one per warning (a page shows it twice)."""
         lines = [_("Chưa đạt — %(text)s") % {"text": text} for text in self.blocking]
         lines += [_("Cảnh báo — %(text)s") % {"text": text} for text in self.warnings]
         return "\n".join(lines) or _("Đạt mọi điều kiện đã kiểm tra.")
@@ -67,87 +69,135 @@ def check_summaries(nominations: list[Nomination]) -> dict[int, CheckSummary]:
 
 def checks_for(nominations: list[Nomination]) -> dict[int, list[Check]]:
     """Every nomination's checks, by nomination id."""
+    return assess(nominations).checks
+
+
+@dataclass
+class Assessment:
+    """What `assess` read for a list of nominations and the checks it drew from it, so that a page shows the
+    same facts without reading them again: the ballots (vote shares), the rules and the counts of the years
+    (quotas), and with `records=True` the rows themselves (a unit's five years, the dossier)."""
+
+    checks: dict[int, list[Check]]  # by nomination id
+    years: set[int]
+    award_types: dict[int, AwardType]  # every award type, by id
+    rule_sets: dict[int, RuleSet]  # by year
+    rules: dict[tuple[int, int], eligibility.RuleFact]  # by (year, award type id)
+    ballots: dict[int, eligibility.BallotFact]  # by nomination id, those that have a ballot
+    members: dict[tuple[int, int], int]  # member units by (bloc id, year), every bloc of the years
+    active_blocs: set[int]  # of the blocs in `members`
+    nominated: dict[tuple[int, int, int], tuple[int, int]]  # (bloc, award type, year) -> (not rejected, approved)
+    records: bool = False  # the rows below were kept
+    ratings: list[AnnualRating] = field(default_factory=list)  # with records=True
+    awards: list[Award] = field(default_factory=list)  # with records=True, award_type set
+    files: dict[int, list[DossierFile]] = field(default_factory=dict)  # with records=True, by nomination id
+
+
+def assess(
+    nominations: list[Nomination], *, records: bool = False, award_types: dict[int, AwardType] | None = None
+) -> Assessment:
+    """The checks of `nominations` and the facts they were drawn from, in a fixed number of queries.
+
+    `records`: read the ratings, awards and dossier files as rows (model instances) for a page that shows them,
+    in the same queries. `award_types`: every award type by id, when the caller has them already.
+    """
     nominations = list(nominations)
     if not nominations:
-        return {}
+        return Assessment(checks={}, years=set(), award_types=award_types or {}, rule_sets={}, rules={}, ballots={},
+                          members={}, active_blocs=set(), nominated={}, records=records)  # fmt: skip
     unit_ids = {n.unit_id for n in nominations}
     years = {n.year for n in nominations}
-    bloc_ids = {n.bloc_id for n in nominations}
-    type_ids = {n.award_type_id for n in nominations}
-    award_types = {a.pk: a for a in AwardType.objects.all()}
+    if award_types is None:
+        award_types = {a.pk: a for a in AwardType.objects.all()}
 
     rule_sets, rules = _rule_facts(years, award_types)
     # Years of ratings and awards read: the longest consecutive condition and one more (to name an award
     # just before a window, and the years before a run of ratings), at least LOOK_BACK.
     look_back = max([LOOK_BACK, *(rule.consecutive_years + 1 for rule in rules.values())])
+    window = {"unit_id__in": unit_ids, "year__gt": min(years) - look_back, "year__lte": max(years)}
+    assessment = Assessment(
+        checks={}, years=years, award_types=award_types, rule_sets=rule_sets, rules=rules,
+        ballots=_ballot_facts(nominations), members={}, active_blocs=set(), nominated={},
+    )  # fmt: skip
 
     ratings: dict[int, dict[int, eligibility.RatingFact]] = defaultdict(dict)
-    for r in AnnualRating.objects.filter(
-        unit_id__in=unit_ids, year__gt=min(years) - look_back, year__lte=max(years)
-    ).values_list("unit_id", "year", "rating", "staff_total", "staff_completed", "staff_advanced",
-                  "staff_emulation_fighters"):  # fmt: skip
-        ratings[r[0]][r[1]] = eligibility.RatingFact(*r[2:])
-
     # The award history, whether written by a recorded decision or imported: the same facts.
     awards: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    for unit_id, code, year in Award.objects.filter(
-        unit_id__in=unit_ids, year__gt=min(years) - look_back, year__lte=max(years)
-    ).values_list("unit_id", "award_type__code", "year"):
-        awards[unit_id].add((code, year))
-
-    ballots = _ballot_facts(nominations)
-
     kinds: dict[int, set[str]] = defaultdict(set)
-    for nomination_id, kind in (
-        DossierFile.objects.filter(nomination_id__in=[n.pk for n in nominations])
-        .values_list("nomination_id", "kind")
-        .distinct()
-    ):
-        kinds[nomination_id].add(kind)
+    if records:
+        assessment.records = True
+        assessment.ratings = list(AnnualRating.objects.filter(**window).order_by())
+        for r in assessment.ratings:
+            ratings[r.unit_id][r.year] = eligibility.RatingFact(
+                r.rating, r.staff_total, r.staff_completed, r.staff_advanced, r.staff_emulation_fighters
+            )
+        assessment.awards = list(Award.objects.filter(**window).order_by())
+        for award in assessment.awards:
+            award.award_type = award_types[award.award_type_id]
+            awards[award.unit_id].add((award.award_type.code, award.year))
+        for dossier in DossierFile.objects.filter(nomination_id__in=[n.pk for n in nominations]):
+            assessment.files.setdefault(dossier.nomination_id, []).append(dossier)
+            kinds[dossier.nomination_id].add(dossier.kind)
+    else:
+        for r in (
+            AnnualRating.objects.filter(**window)
+            .order_by()
+            .values_list(
+                "unit_id",
+                "year",
+                "rating",
+                "staff_total",
+                "staff_completed",
+                "staff_advanced",
+                "staff_emulation_fighters",
+            )
+        ):
+            ratings[r[0]][r[1]] = eligibility.RatingFact(*r[2:])
+        for unit_id, type_id, year in (
+            Award.objects.filter(**window).order_by().values_list("unit_id", "award_type_id", "year")
+        ):
+            awards[unit_id].add((award_types[type_id].code, year))
+        for nomination_id, kind in (
+            DossierFile.objects.filter(nomination_id__in=[n.pk for n in nominations])
+            .values_list("nomination_id", "kind")
+            .order_by()
+            .distinct()
+        ):
+            kinds[nomination_id].add(kind)
 
-    # Counts of nominations not rejected, by bloc, award type and year (summed for the province).
-    bloc_used: dict[tuple[int, int, int], int] = {}
+    # Nominations by bloc, award type and year, of every award type (the quotas of the year read them too):
+    # those not rejected count against a quota (summed for the province).
     province_used: dict[tuple[int, int], int] = defaultdict(int)
-    for bloc_id, type_id, year, n in (
-        Nomination.objects.filter(year__in=years, award_type_id__in=type_ids)
-        .exclude(state=State.NOT_APPROVED)
+    for bloc_id, type_id, year, n_used, n_approved in (
+        Nomination.objects.filter(year__in=years)
         .values_list("bloc_id", "award_type_id", "year")
+        .annotate(
+            used=Count("pk", filter=~Q(state=State.NOT_APPROVED)),
+            approved=Count("pk", filter=Q(state__in=[State.APPROVED, State.DECIDED])),
+        )
+        .order_by()
+    ):
+        assessment.nominated[bloc_id, type_id, year] = (n_used, n_approved)
+        province_used[type_id, year] += n_used
+
+    # Member units of every bloc in the years; the active blocs with members are the province's.
+    province_blocs: dict[int, int] = defaultdict(int)
+    for bloc_id, year, active, n in (
+        Membership.objects.filter(year__in=years)
+        .values_list("bloc_id", "year", "bloc__active")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        bloc_used[bloc_id, type_id, year] = n
-        province_used[type_id, year] += n
-
-    same: dict[tuple[int, int, int], int] = {
-        (unit_id, type_id, year): n
-        for unit_id, type_id, year, n in Nomination.objects.filter(
-            unit_id__in=unit_ids, award_type_id__in=type_ids, year__in=years
-        )
-        .values_list("unit_id", "award_type_id", "year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-
-    members = {
-        (bloc_id, year): n
-        for bloc_id, year, n in Membership.objects.filter(bloc_id__in=bloc_ids, year__in=years)
-        .values_list("bloc_id", "year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    province_blocs = dict(
-        Membership.objects.filter(year__in=years, bloc__active=True)
-        .values_list("year")
-        .annotate(n=Count("bloc_id", distinct=True))
-        .order_by()
-    )
+        assessment.members[bloc_id, year] = n
+        if active:
+            assessment.active_blocs.add(bloc_id)
+            province_blocs[year] += 1
 
     leaders = _leading_units(
         {(n.bloc_id, n.year) for n in nominations if award_types[n.award_type_id].code == eligibility.GOVERNMENT_FLAG},
         rule_sets,
     )
 
-    result: dict[int, list[Check]] = {}
     for n in nominations:
         award_type = award_types[n.award_type_id]
         key = (n.bloc_id, n.year)
@@ -160,17 +210,19 @@ def checks_for(nominations: list[Nomination]) -> dict[int, list[Check]]:
             rule=rules.get((n.year, n.award_type_id)),
             ratings=ratings.get(n.unit_id, {}),
             awards=frozenset(awards.get(n.unit_id, ())),
-            ballot=ballots.get(n.pk),
-            quota_used=bloc_used.get((n.bloc_id, n.award_type_id, n.year), 0),
-            bloc_members=members.get(key, 0),
+            ballot=assessment.ballots.get(n.pk),
+            quota_used=assessment.nominated.get((n.bloc_id, n.award_type_id, n.year), (0, 0))[0],
+            bloc_members=assessment.members.get(key, 0),
             leading=(n.unit_id in leaders[key]) if key in leaders else None,
             dossier_kinds=frozenset(kinds.get(n.pk, ())),
-            duplicates=max(same.get((n.unit_id, n.award_type_id, n.year), 1) - 1, 0),
+            # None: the database holds one nomination per unit, award type and year at most (the constraint
+            # nomination_once_per_unit_award_year); the check still says so.
+            duplicates=0,
             province_used=province_used.get((n.award_type_id, n.year), 0),
             province_blocs=province_blocs.get(n.year, 0),
         )
-        result[n.pk] = eligibility.all_checks(facts)
-    return result
+        assessment.checks[n.pk] = eligibility.all_checks(facts)
+    return assessment
 
 
 def _rule_facts(
@@ -212,41 +264,65 @@ def _rule_facts(
     return rule_sets, rules
 
 
+@dataclass(frozen=True)
+class _BallotRow:
+    title: str
+    vote_base: str
+    entitled: int | None
+    valid: int | None
+    threshold: Fraction
+    strict: bool
+    award_type_id: int | None
+    present: int | None  # units recorded present at the ballot's meeting; None: attendance not recorded
+
+
 def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.BallotFact]:
-    """The ballot facts of the nominations that have a ballot: three queries (ballots, candidates, attendance)."""
+    """The ballot facts of the nominations that have a ballot: one query, the ballots with the number present at
+    their meeting and the candidacies of the nominated units (none: a row without)."""
     ballot_ids = {n.ballot_id for n in nominations if n.ballot_id is not None}
     if not ballot_ids:
         return {}
-    ballots = {b.pk: b for b in Ballot.objects.filter(pk__in=ballot_ids)}
-    votes = {
-        (ballot_id, unit_id): v
-        for ballot_id, unit_id, v in BallotCandidate.objects.filter(ballot_id__in=ballot_ids).values_list(
-            "ballot_id", "unit_id", "votes"
-        )
-    }
-    present = dict(
-        Attendance.objects.filter(meeting_id__in={b.meeting_id for b in ballots.values()}, present=True)
-        .values_list("meeting_id")
-        .annotate(n=Count("pk"))
+    present_at_meeting = (
+        Attendance.objects.filter(meeting_id=OuterRef("meeting_id"), present=True)
         .order_by()
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    rows = (
+        Ballot.objects.filter(pk__in=ballot_ids)
+        .annotate(
+            present_count=Subquery(present_at_meeting),
+            nominated=FilteredRelation(
+                "candidates", condition=Q(candidates__unit_id__in={n.unit_id for n in nominations})
+            ),
+        )
+        .order_by()
+        .values_list("pk", "title", "vote_base", "entitled", "valid", "threshold_num", "threshold_den",
+                     "threshold_strict", "award_type_id", "present_count", "nominated__unit_id", "nominated__votes")
+    )  # fmt: skip
+    ballots: dict[int, _BallotRow] = {}
+    votes: dict[tuple[int, int], int | None] = {}  # (ballot, unit) of a candidacy -> its votes
+    for pk, title, vote_base, entitled, valid, num, den, strict, type_id, present, unit_id, unit_votes in rows:
+        ballots[pk] = _BallotRow(title, vote_base, entitled, valid, Fraction(num, den), strict, type_id, present)
+        if unit_id is not None:
+            votes[pk, unit_id] = unit_votes
     facts = {}
     for n in nominations:
         ballot = ballots.get(n.ballot_id)
         if ballot is None:
             continue
         base = voting.base_size(
-            vote_base=ballot.vote_base, entitled=ballot.entitled, present=present.get(ballot.meeting_id),
-            valid=ballot.valid,
-        )  # fmt: skip
+            vote_base=ballot.vote_base, entitled=ballot.entitled, present=ballot.present, valid=ballot.valid
+        )
         facts[n.pk] = eligibility.BallotFact(
             title=ballot.title,
-            candidate=(ballot.pk, n.unit_id) in votes,
-            votes=votes.get((ballot.pk, n.unit_id)),
+            candidate=(n.ballot_id, n.unit_id) in votes,
+            votes=votes.get((n.ballot_id, n.unit_id)),
             vote_base=ballot.vote_base,
             base=base,
-            threshold=Fraction(ballot.threshold_num, ballot.threshold_den),
-            strict=ballot.threshold_strict,
+            threshold=ballot.threshold,
+            strict=ballot.strict,
             same_award=ballot.award_type_id == n.award_type_id,
         )
     return facts

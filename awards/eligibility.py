@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings import voting
 
@@ -187,13 +188,18 @@ def _percent(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",") + "%"
 
 
+_RATING_LABELS = {
+    "HTXSNV": gettext_lazy("Hoàn thành xuất sắc nhiệm vụ"),
+    "HTTNV": gettext_lazy("Hoàn thành tốt nhiệm vụ"),
+    "HTNV": gettext_lazy("Hoàn thành nhiệm vụ"),
+    "KHTNV": gettext_lazy("Không hoàn thành nhiệm vụ"),
+}
+
+
 def _rating_label(code: str) -> str:
-    return {
-        "HTXSNV": _("Hoàn thành xuất sắc nhiệm vụ"),
-        "HTTNV": _("Hoàn thành tốt nhiệm vụ"),
-        "HTNV": _("Hoàn thành nhiệm vụ"),
-        "KHTNV": _("Không hoàn thành nhiệm vụ"),
-    }.get(code, code)
+    """The rating's name (translating that one only: a page of checks asks for hundreds)."""
+    label = _RATING_LABELS.get(code)
+    return code if label is None else str(label)
 
 
 def _check(facts: Facts, code: str, label: str, outcome: str, detail: str, rule_text: str = "") -> Check:

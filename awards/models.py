@@ -91,6 +91,8 @@ class Nomination(models.Model):
             ),
             models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="nomination_year_range"),
         ]  # fmt: skip
+        # The review queue and the quotas read a year's nominations, by state.
+        indexes = [models.Index(fields=["year", "state"], name="nomination_year_state")]
 
     def __str__(self) -> str:
         return f"{self.award_type} — {self.unit} ({self.year})"

@@ -21,11 +21,14 @@ def selected_year(request) -> int:
 
 
 def year_choices(current: int) -> list[int]:
-    """Years that have a rule set or memberships, the current one and the next, newest first.
+    """Years that have a rule set or memberships, the selected one and the calendar year, newest first.
 
-    Cached on nothing: two small indexed DISTINCT queries per page.
+    Cached on nothing: one query per page (the years of both tables, UNION removing the repeats).
     """
-    years = set(RuleSet.objects.values_list("year", flat=True))
-    years |= set(Membership.objects.order_by().values_list("year", flat=True).distinct())
+    years = set(
+        RuleSet.objects.order_by()
+        .values_list("year", flat=True)
+        .union(Membership.objects.order_by().values_list("year", flat=True))
+    )
     years |= {current, default_year()}
     return sorted(years, reverse=True)

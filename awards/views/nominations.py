@@ -21,7 +21,7 @@ from django.views.generic import TemplateView, View
 from django.views.generic.base import ContextMixin
 
 from awards import services, workflow
-from awards.checks import check_summaries, checks_for
+from awards.checks import Assessment, assess, check_summaries
 from awards.models import DossierKind, Nomination, ReviewEvent
 from blocs.access import blocs_visible_to
 from blocs.views.year import BlocYearMixin
@@ -88,6 +88,29 @@ def ballot_lines(nominations) -> dict[int, tuple[str, str]]:
         row = next((r for r in result.rows if r.key == n.unit_id), None)
         lines[n.pk] = (row.share_text if row else "", result.rule_text)
     return lines
+
+
+def history_rows(nomination: Nomination, assessment: Assessment | None = None) -> tuple[list[AnnualRating], list]:
+    """The unit's ratings and awards (with their award type) of the five years up to the nomination's, newest
+    first: from the rows the nomination's assessment read (`records=True`), else read (two queries)."""
+    first = nomination.year - HISTORY_YEARS + 1
+
+    def within(row) -> bool:
+        return row.unit_id == nomination.unit_id and first <= row.year <= nomination.year
+
+    if assessment is not None and assessment.records:
+        ratings = [r for r in assessment.ratings if within(r)]
+        awards = [a for a in assessment.awards if within(a)]
+    else:
+        ratings = list(AnnualRating.objects.filter(unit_id=nomination.unit_id, year__range=(first, nomination.year)))
+        awards = list(
+            Award.objects.filter(unit_id=nomination.unit_id, year__range=(first, nomination.year)).select_related(
+                "award_type"
+            )
+        )
+    ratings.sort(key=lambda r: -r.year)
+    awards.sort(key=lambda a: (-a.year, a.award_type.order, a.award_type.name))
+    return ratings, awards
 
 
 def _visible_nominations(user):
@@ -206,6 +229,8 @@ class NominationDetail(NominationMixin, TemplateView):
         n = self.nomination
         first_year = n.year - HISTORY_YEARS + 1
         ballot_line = ballot_lines([n]).get(n.pk)
+        assessment = assess([n], records=True)
+        ratings, awards = history_rows(n, assessment)
         context.update(
             nomination=n,
             bloc=n.bloc,
@@ -214,19 +239,13 @@ class NominationDetail(NominationMixin, TemplateView):
             ballot_line=ballot_line,
             summary_form=summary_form or SummaryForm(initial={"summary": n.summary, "version": n.version}),
             dossier_form=dossier_form or DossierForm(),
-            files=list(n.files.all()),
+            files=assessment.files.get(n.pk, []),
             actions=workflow.actions_for(n.state, self.roles),
             events=list(ReviewEvent.objects.filter(nomination=n).select_related("by").order_by("at", "pk")),
-            ratings=list(
-                AnnualRating.objects.filter(unit_id=n.unit_id, year__range=(first_year, n.year)).order_by("-year")
-            ),
-            awards=list(
-                Award.objects.filter(unit_id=n.unit_id, year__range=(first_year, n.year))
-                .select_related("award_type")
-                .order_by("-year")
-            ),
+            ratings=ratings,
+            awards=awards,
             history_from=first_year,
-            checks=checks_for([n]).get(n.pk, []),
+            checks=assessment.checks.get(n.pk, []),
         )
         return context
 

@@ -4,14 +4,16 @@ page for one nomination with "previous / next in the queue".
 
 Province-wide readers (board admin, board reviewer, viewer) read; the board acts (`awards/rules.py`).
 Bloc staff and unit officers get 403. The page runs a fixed number of queries whatever the number of
-nominations: `checks_for` reads a whole list at once (a Government-flag proposal adds the look-up of its
-bloc's leading unit), and the quota figures are three grouped counts. Services write.
+nominations: `awards.checks.assess` reads a whole list at once (a Government-flag proposal adds the look-up of
+its bloc's leading unit), and the vote shares and quota figures are drawn from what it read. Services write.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,11 +28,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
 from awards import eligibility, workflow
-from awards.checks import CheckSummary, _ballot_facts, checks_for, summarize
+from awards.checks import Assessment, CheckSummary, _ballot_facts, assess, summarize
 from awards.models import Nomination, ReviewEvent, State
 from awards.services import roles_of
 from awards.services_review import BOARD_ACTIONS, nominations_transition, reason_required
-from awards.views.nominations import HISTORY_YEARS, ballot_lines
+from awards.views.nominations import HISTORY_YEARS, ballot_lines, history_rows
 from blocs.models import AwardRule, Bloc, Membership, QuotaBase
 from blocs.views.mixins import YearMixin
 from meetings import voting
@@ -89,6 +91,24 @@ class QueueFilter(django_filters.FilterSet):
         model = Nomination
         fields: list[str] = []
 
+    def __init__(self, *args, award_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award_types = award_types  # () -> every award type by id, read once for the page
+
+    @property
+    def form(self):
+        """The form, whose bloc and award-type menus read their choices once, when shown (a model choice field
+        counts its queryset, then reads it through a cursor)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            blocs, types = form.fields["khoi"], form.fields["hinh_thuc"]
+            _lazy_choices(blocs, lambda: Bloc.objects.order_by("sort_key", "pk").values_list("pk", "name"))
+            if self.award_types is not None:
+                _lazy_choices(types, lambda: [
+                    (t.pk, t.name) for t in sorted(self.award_types().values(), key=lambda t: (t.order, t.name))
+                ])  # fmt: skip
+        return self._form
+
     def filter_state(self, queryset, name, value):
         if value == PENDING:
             return queryset.filter(state__in=[State.SUBMITTED, State.UNDER_REVIEW])
@@ -104,6 +124,12 @@ class QueueFilter(django_filters.FilterSet):
         return queryset
 
 
+def _lazy_choices(field, choices) -> None:
+    """Show a model choice field's choices from `choices()`, called when the menu is shown (validation still
+    reads the chosen row). Django's own setter: django-filter's wraps the value in its model iterator."""
+    forms.ChoiceField.choices.fset(field, lambda: [("", field.empty_label), *choices()])
+
+
 # --- Reading -------------------------------------------------------------------------------------
 
 
@@ -116,10 +142,16 @@ class VoteShare:
     met: bool
 
 
-def vote_shares(nominations) -> dict[int, VoteShare]:
-    """nomination pk -> its vote share, for the nominations that have a ballot (three queries)."""
+def vote_shares(nominations, ballots: dict[int, eligibility.BallotFact] | None = None) -> dict[int, VoteShare]:
+    """nomination pk -> its vote share, for the nominations that have a ballot: from their ballot facts when
+    given (`Assessment.ballots`), else read (two queries)."""
     shares = {}
-    for pk, fact in _ballot_facts(list(nominations)).items():
+    nominations = list(nominations)
+    if ballots is None:
+        ballots = _ballot_facts(nominations)
+    for pk, fact in ((n.pk, ballots.get(n.pk)) for n in nominations):
+        if fact is None:
+            continue
         met = bool(
             fact.same_award
             and fact.votes is not None
@@ -169,13 +201,23 @@ class Queue:
     sort: str
     outcome: str
     rows: object
-    checks: dict[int, list[eligibility.Check]]  # by nomination pk, for those computed so far
+    award_types: object  # () -> every award type by id (read once)
+    checks: dict[int, list[eligibility.Check]] = field(default_factory=dict)  # by nomination pk, computed so far
+    ballots: dict[int, eligibility.BallotFact] = field(default_factory=dict)  # by nomination pk, read so far
+    assessment: Assessment | None = None  # the last one: the year's rules and counts
 
-    def checks_of(self, nominations) -> dict[int, list[eligibility.Check]]:
-        """The checks of `nominations`, computing those not known yet (in one `checks_for`)."""
+    def assess(self, nominations, **kwargs) -> Assessment | None:
+        """Assess the nominations whose checks are not known yet (in one `assess`), keeping what it read."""
         missing = [n for n in nominations if n.pk not in self.checks]
         if missing:
-            self.checks.update(checks_for(missing))
+            self.assessment = assess(missing, award_types=self.award_types(), **kwargs)
+            self.checks.update(self.assessment.checks)
+            self.ballots.update(self.assessment.ballots)
+        return self.assessment
+
+    def checks_of(self, nominations) -> dict[int, list[eligibility.Check]]:
+        """The checks of `nominations`, computing those not known yet."""
+        self.assess(nominations)
         return self.checks
 
     def summaries_of(self, nominations) -> dict[int, CheckSummary]:
@@ -184,16 +226,17 @@ class Queue:
 
 
 def build_queue(year: int, params) -> Queue:
-    filterset = QueueFilter(params, queryset=queue_queryset(year))
+    award_types = cache(lambda: {t.pk: t for t in AwardType.objects.all()})
+    filterset = QueueFilter(params, queryset=queue_queryset(year), award_types=award_types)
     sort = sort_param(params.get("sap_xep", ""))
     rows = ordered(filterset.qs, sort)
     outcome = filterset.form.cleaned_data.get("kiem_tra") or ""
-    checks: dict[int, list[eligibility.Check]] = {}
+    queue = Queue(filterset, sort, outcome, rows, award_types)
     if outcome:
         nominations = list(rows)
-        checks = checks_for(nominations)
-        rows = [n for n in nominations if eligibility.summary(checks[n.pk]) == OUTCOMES[outcome]]
-    return Queue(filterset, sort, outcome, rows, checks)
+        checks = queue.checks_of(nominations)
+        queue.rows = [n for n in nominations if eligibility.summary(checks[n.pk]) == OUTCOMES[outcome]]
+    return queue
 
 
 def filter_query(params) -> str:
@@ -238,8 +281,8 @@ def _percent(value) -> str:
     return voting.percent_text(Fraction(value) / 100)
 
 
-def quota_rule_text(rule: AwardRule, *, province_blocs: int) -> str:
-    """The quota of an award rule in words, as the rule set says it."""
+def quota_rule_text(rule, *, province_blocs: int) -> str:
+    """The quota of an award rule (an AwardRule or its `eligibility.RuleFact`) in words, as the rule set says it."""
     parts = []
     if rule.quota_percent is not None:
         if rule.quota_base == QuotaBase.BLOC_LEADERS:
@@ -250,16 +293,33 @@ def quota_rule_text(rule: AwardRule, *, province_blocs: int) -> str:
         else:
             parts.append(
                 _("Mỗi khối tối đa %(percent)s %(base)s, làm tròn xuống.")
-                % {"percent": _percent(rule.quota_percent), "base": rule.get_quota_base_display().lower()}
+                % {"percent": _percent(rule.quota_percent), "base": QuotaBase(rule.quota_base).label.lower()}
             )
     if rule.quota_count is not None:
         parts.append(_("Mỗi khối không quá %(count)s đơn vị.") % {"count": rule.quota_count})
     return " ".join(parts) or _("Không giới hạn số lượng.")
 
 
-def quota_rows(year: int, *, bloc: Bloc | None = None) -> list[QuotaRow]:
-    """Per award type named by the year's rule set (or nominated this year): the quota used and left,
-    province-wide and, when `bloc` is given, for that bloc. Four queries."""
+@dataclass(frozen=True)
+class YearCounts:
+    """What the quotas of a year are figured from."""
+
+    rules: dict[int, eligibility.RuleFact]  # by award type id: the year's rule set's award rules
+    members: dict[int, int]  # member units of each active bloc with members, by bloc id
+    nominated: dict[tuple[int, int], tuple[int, int]]  # (bloc id, award type id) -> (not rejected, approved)
+    award_types: dict[int, AwardType]  # those of the rules and of the nominations at least
+
+
+def year_counts(year: int, assessment: Assessment | None = None) -> YearCounts:
+    """The year's quota facts: drawn from an assessment of some of the year's nominations (which read them),
+    else read (four queries at most)."""
+    if assessment is not None and year in assessment.years:
+        return YearCounts(
+            rules={type_id: rule for (y, type_id), rule in assessment.rules.items() if y == year},
+            members={b: n for (b, y), n in assessment.members.items() if y == year and b in assessment.active_blocs},
+            nominated={(b, t): counts for (b, t, y), counts in assessment.nominated.items() if y == year},
+            award_types=assessment.award_types,
+        )
     rules = {
         r.award_type_id: r
         for r in AwardRule.objects.filter(rule_set__year=year).select_related("award_type").order_by()
@@ -270,25 +330,41 @@ def quota_rows(year: int, *, bloc: Bloc | None = None) -> list[QuotaRow]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    used: dict[tuple[int, int], int] = {}
-    approved: dict[int, int] = {}
-    types = {r.award_type_id: r.award_type for r in rules.values()}
-    counted = (
-        Nomination.objects.filter(year=year)
+    nominated = {
+        (bloc_id, type_id): (n_used, n_approved)
+        for bloc_id, type_id, n_used, n_approved in Nomination.objects.filter(year=year)
         .values_list("bloc_id", "award_type_id")
         .annotate(
             used=Count("pk", filter=~Q(state=State.NOT_APPROVED)),
             approved=Count("pk", filter=Q(state__in=[State.APPROVED, State.DECIDED])),
         )
         .order_by()
-    )
-    for bloc_id, type_id, n_used, n_approved in counted:
+    }
+    award_types = {r.award_type_id: r.award_type for r in rules.values()}
+    missing = {type_id for _bloc_id, type_id in nominated} - award_types.keys()
+    if missing:
+        award_types.update(AwardType.objects.in_bulk(missing))
+    facts = {
+        type_id: eligibility.RuleFact(quota_percent=r.quota_percent, quota_base=r.quota_base, quota_count=r.quota_count)
+        for type_id, r in rules.items()
+    }
+    return YearCounts(facts, members, nominated, award_types)
+
+
+def quota_rows(year: int, *, bloc: Bloc | None = None, assessment: Assessment | None = None) -> list[QuotaRow]:
+    """Per award type named by the year's rule set (or nominated this year): the quota used and left,
+    province-wide and, when `bloc` is given, for that bloc. From `assessment` (of some of the year's nominations)
+    when given, else four queries."""
+    counts = year_counts(year, assessment)
+    rules, members = counts.rules, counts.members
+    used: dict[tuple[int, int], int] = {}
+    approved: dict[int, int] = {}
+    type_ids = set(rules)
+    for (bloc_id, type_id), (n_used, n_approved) in counts.nominated.items():
         used[bloc_id, type_id] = n_used
         approved[type_id] = approved.get(type_id, 0) + n_approved
-        types.setdefault(type_id, None)
-    missing = [pk for pk, award_type in types.items() if award_type is None]
-    if missing:
-        types.update(AwardType.objects.in_bulk(missing))
+        type_ids.add(type_id)
+    types = {type_id: counts.award_types[type_id] for type_id in type_ids}
     province_blocs = len(members)
     rows = []
     for type_id, award_type in sorted(types.items(), key=lambda item: (item[1].order, item[1].name)):
@@ -301,11 +377,8 @@ def quota_rows(year: int, *, bloc: Bloc | None = None) -> list[QuotaRow]:
                 bloc_figures = Figures(used.get((bloc.pk, type_id), 0), None)
             rows.append(QuotaRow(award_type, "", province, approved.get(type_id, 0), bloc_figures))
             continue
-        fact = eligibility.RuleFact(
-            quota_percent=rule.quota_percent, quota_base=rule.quota_base, quota_count=rule.quota_count
-        )
-        limits = {bloc_id: eligibility.bloc_quota_limit(fact, members=m) for bloc_id, m in members.items()}
-        cap = eligibility.province_cap(fact, province_blocs=province_blocs)
+        limits = {bloc_id: eligibility.bloc_quota_limit(rule, members=m) for bloc_id, m in members.items()}
+        cap = eligibility.province_cap(rule, province_blocs=province_blocs)
         if cap is not None:
             province_limit = cap
         elif limits and all(limit is not None for limit in limits.values()):
@@ -313,7 +386,7 @@ def quota_rows(year: int, *, bloc: Bloc | None = None) -> list[QuotaRow]:
         else:
             province_limit = None
         if bloc is not None:
-            bloc_limit = eligibility.bloc_quota_limit(fact, members=members.get(bloc.pk, 0))
+            bloc_limit = eligibility.bloc_quota_limit(rule, members=members.get(bloc.pk, 0))
             bloc_figures = Figures(used.get((bloc.pk, type_id), 0), bloc_limit, bloc_limit is None and cap is not None)
         rows.append(
             QuotaRow(
@@ -377,11 +450,12 @@ class ReviewQueue(ReviewAccess, YearMixin, TemplateView):
         page = paginator.get_page(params.get("page"))
         nominations = list(page.object_list)
         summaries = queue.summaries_of(nominations)
-        shares = vote_shares(nominations)
+        shares = vote_shares(nominations, queue.ballots)
         bloc = queue.filterset.form.cleaned_data.get("khoi")
         query = filter_query(params)
         bulk = bulk or {}
         chosen = bulk.get("selected", {})
+        states = {value: str(label) for value, label in State.choices}
         context.update(
             year=year,
             selected_year=year,
@@ -392,8 +466,9 @@ class ReviewQueue(ReviewAccess, YearMixin, TemplateView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             total=paginator.count,
-            rows=[(n, summaries[n.pk], shares.get(n.pk), n.pk in chosen) for n in nominations],
-            quotas=quota_rows(year, bloc=bloc),
+            # The state's name looked up once, not by each row (get_state_display translates every choice).
+            rows=[(n, summaries[n.pk], shares.get(n.pk), n.pk in chosen, states[n.state]) for n in nominations],
+            quotas=quota_rows(year, bloc=bloc, assessment=queue.assessment),
             quota_bloc=bloc,
             query=query,
             can_act=self.can_act,
@@ -455,20 +530,16 @@ class HistoryYear:
     awards: list[Award]
 
 
-def history_years(nomination: Nomination) -> list[HistoryYear]:
-    """The unit's rating and awards in each of the last five years up to the nomination's, newest first."""
+def history_years(nomination: Nomination, assessment: Assessment | None = None) -> list[HistoryYear]:
+    """The unit's rating and awards in each of the last five years up to the nomination's, newest first: from
+    the rows its assessment read (`records=True`), else read (two queries)."""
     first = nomination.year - HISTORY_YEARS + 1
-    ratings = {
-        r.year: r for r in AnnualRating.objects.filter(unit_id=nomination.unit_id, year__range=(first, nomination.year))
-    }
+    ratings, awards_of = history_rows(nomination, assessment)
+    rated = {r.year: r for r in ratings}
     awards: dict[int, list[Award]] = {}
-    for award in (
-        Award.objects.filter(unit_id=nomination.unit_id, year__range=(first, nomination.year))
-        .select_related("award_type")
-        .order_by("award_type__order", "award_type__name")
-    ):
+    for award in sorted(awards_of, key=lambda a: (a.award_type.order, a.award_type.name)):
         awards.setdefault(award.year, []).append(award)
-    return [HistoryYear(y, ratings.get(y), awards.get(y, [])) for y in range(nomination.year, first - 1, -1)]
+    return [HistoryYear(y, rated.get(y), awards.get(y, [])) for y in range(nomination.year, first - 1, -1)]
 
 
 class ReviewDetail(ReviewAccess, TemplateView):
@@ -485,17 +556,22 @@ class ReviewDetail(ReviewAccess, TemplateView):
             )
         return self._nomination
 
-    def neighbours(self, nomination: Nomination) -> tuple[dict, list[eligibility.Check]]:
-        """Where the nomination sits in the queue as filtered (position, previous, next, the list's page),
-        and its checks (computed with the queue's when the queue is filtered by their outcome)."""
+    def neighbours(self, nomination: Nomination) -> tuple[dict, list[eligibility.Check], Assessment | None]:
+        """Where the nomination sits in the queue as filtered (position, previous, next, the list's page), and
+        its checks: computed with the queue's when the queue is filtered by their outcome, else by an assessment
+        of its own that keeps the rows it read (the unit's history, the dossier), returned too."""
         queue = build_queue(nomination.year, self.request.GET)
         if isinstance(queue.rows, list):
             ids = [n.pk for n in queue.rows]
         else:
             ids = list(queue.rows.values_list("pk", flat=True))
-        checks = queue.checks_of([nomination])[nomination.pk]
+        assessment = None
+        checks = queue.checks.get(nomination.pk)
+        if checks is None:
+            assessment = assess([nomination], records=True, award_types=queue.award_types())
+            checks = assessment.checks[nomination.pk]
         if nomination.pk not in ids:
-            return {"position": None, "total": len(ids), "previous": None, "next": None, "page": 1}, checks
+            return {"position": None, "total": len(ids), "previous": None, "next": None, "page": 1}, checks, assessment
         index = ids.index(nomination.pk)
         around = {
             "position": index + 1,
@@ -504,13 +580,13 @@ class ReviewDetail(ReviewAccess, TemplateView):
             "next": ids[index + 1] if index + 1 < len(ids) else None,
             "page": index // PER_PAGE + 1,
         }
-        return around, checks
+        return around, checks, assessment
 
     def get_context_data(self, errors=None, action="", reason="", **kwargs):
         context = super().get_context_data(**kwargs)
         n = self.get_nomination()
         query = filter_query(self.request.GET)
-        around, checks = self.neighbours(n)
+        around, checks, assessment = self.neighbours(n)
         queue_params = [("nam", n.year), *[(k, self.request.GET[k]) for k in FILTER_KEYS if self.request.GET.get(k)]]
         if around["page"] > 1:
             queue_params.append(("page", around["page"]))
@@ -525,8 +601,8 @@ class ReviewDetail(ReviewAccess, TemplateView):
             shared_citation=citations[0] if len(citations) == 1 else "",
             summary=summarize(checks),
             ballot_line=ballot_lines([n]).get(n.pk),
-            files=list(n.files.all()),
-            history=history_years(n),
+            files=assessment.files.get(n.pk, []) if assessment else list(n.files.all()),
+            history=history_years(n, assessment),
             history_from=n.year - HISTORY_YEARS + 1,
             events=list(ReviewEvent.objects.filter(nomination=n).select_related("by").order_by("at", "pk")),
             actions=sorted(actions, key=lambda t: t.reason_required),  # approving first, then return and reject

@@ -12,7 +12,7 @@ from meetings.models import Attendance
 from meetings.services_ballots import ballot_create, ballot_record_counts
 from tests.awards import PDF
 from tests.factories import AwardTypeFactory, UserFactory
-from units.models import AwardType
+from units.models import AnnualRating, Award, AwardType
 
 PERSONAS = ["board", "head_a", "secretary_a", "viewer", "officer_a", "secretary_b"]
 STATES = ["draft", "submitted", "under_review", "returned", "approved", "not_approved", "decided"]
@@ -403,8 +403,8 @@ def test_bloc_list_queries_are_bounded(count, world, secretary_a, client_for, dj
     _nominations(world, count, secretary_a)
     client = client_for(secretary_a)
 
-    # 15 for the page and 10 for the eligibility summary column, whatever the number of nominations.
-    with django_assert_num_queries(25):
+    # 12 for the page and 8 for the eligibility summary column, whatever the number of nominations.
+    with django_assert_num_queries(20):
         response = client.get(url("bloc_list", pk=world["bloc_a"].pk, year=2025))
 
     assert response.status_code == 200
@@ -422,8 +422,9 @@ def test_detail_queries_are_bounded(events, nomination, head_a, media, client_fo
         )
     client = client_for(head_a)
 
-    # 15 for the page and 10 for its eligibility checks, whatever the number of events and files.
-    with django_assert_num_queries(25):
+    # 9 for the page and 8 for its eligibility checks, which read the unit's ratings and awards and the files
+    # the page lists too, whatever the number of events and files.
+    with django_assert_num_queries(17):
         response = client.get(url("detail", nomination_pk=nomination.pk))
 
     assert response.status_code == 200
@@ -453,3 +454,27 @@ def test_detail_shows_the_eligibility_checks_with_their_rules(nomination, head_a
     assert "Điều kiện khen thưởng" in page
     for check in checks:
         assert str(check.label) in page
+
+
+def test_detail_shows_five_years_and_the_files_its_checks_read(nomination, world, head_a, media, client_for):
+    """The checks read the unit's ratings and awards and the dossier: the page shows those rows, newest first,
+    the five years up to the nomination's only."""
+    unit = world["unit_a3"]
+    for year, rating in ((2025, "HTXSNV"), (2023, "HTTNV"), (2020, "HTNV")):  # 2020: before the five years
+        AnnualRating.objects.create(unit=unit, year=year, rating=rating)
+    flag, certificate = AwardType.objects.get(code="co-ubnd-tinh"), AwardType.objects.get(code="bk-chu-tich-tinh")
+    Award.objects.create(unit=unit, award_type=certificate, year=2022, decision_number="7/QĐ-UBND")
+    Award.objects.create(unit=unit, award_type=flag, year=2024, decision_number="9/QĐ-UBND")
+    Award.objects.create(unit=unit, award_type=flag, year=2019)
+    services.dossier_add(nomination=nomination, upload=SimpleUploadedFile("bb.pdf", PDF), kind="minutes", user=head_a)
+
+    response = client_for(head_a).get(url("detail", nomination_pk=nomination.pk))
+
+    context = response.context
+    assert [(r.year, r.rating) for r in context["ratings"]] == [(2025, "HTXSNV"), (2023, "HTTNV")]
+    assert [(a.year, a.award_type.code, a.decision_number) for a in context["awards"]] == [
+        (2024, "co-ubnd-tinh", "9/QĐ-UBND"), (2022, "bk-chu-tich-tinh", "7/QĐ-UBND"),
+    ]  # fmt: skip
+    assert [f.kind for f in context["files"]] == sorted(f.kind for f in nomination.files.all())
+    assert "minutes" in [f.kind for f in context["files"]]
+    assert "2024: Cờ thi đua của UBND tỉnh (9/QĐ-UBND)" in response.content.decode().replace("\n", " ")

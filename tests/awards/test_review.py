@@ -1,6 +1,7 @@
 """The board's review queue: access by persona, filters, sort, pages, quotas, bulk actions (all or nothing),
 the side-by-side page with its queue navigation, and queries that do not grow with the number of nominations."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,9 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from awards.checks import assess
 from awards.models import DossierFile, Nomination, ReviewEvent
 from awards.services import nomination_transition
-from blocs.models import AwardRule, Membership
+from awards.views.review import VoteShare, quota_rows, vote_shares
+from blocs.models import AwardRule, Bloc, Membership
 from meetings.models import Attendance
 from meetings.services_ballots import ballot_create, ballot_record_counts
 from tests.factories import AwardTypeFactory, BlocFactory, UserFactory
@@ -672,3 +675,108 @@ def test_side_by_side_queries_do_not_grow_with_the_nominations(world, author, fl
 
     with django_assert_max_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+# --- Read once -----------------------------------------------------------------------------------
+
+
+def _tables(queries) -> list[str]:
+    """Every table read FROM, once per query that reads it."""
+    found = []
+    for query in queries:
+        found += sorted(set(re.findall(r'\bFROM "(\w+)"', query["sql"])))
+    return found
+
+
+def test_the_queue_reads_each_fact_once(queue, reviewer, client_for):
+    client = client_for(reviewer)
+    client.get(QUEUE + "?nam=2025")
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(QUEUE + "?nam=2025").status_code == 200
+    tables = _tables(page.captured_queries)
+
+    # The checks' reading serves the vote shares (ballots) and the quotas (rules, counts, members, award types).
+    assert tables.count("meetings_ballot") == 1
+    assert tables.count("blocs_awardrule") == 1
+    assert tables.count("units_awardtype") == 1
+    assert tables.count("awards_nomination") == 3  # the count, the page, the counts by bloc and award type
+    # The bloc and award-type menus: one plain read of the blocs, no count, no cursor.
+    assert tables.count("blocs_bloc") == 1
+    assert not [q for q in page.captured_queries if q["sql"].startswith("DECLARE")]
+
+
+def test_the_quotas_drawn_from_an_assessment_are_those_read(queue, world):
+    nominations = list(Nomination.objects.filter(year=2025))
+
+    for bloc in (None, world["bloc_a"], world["bloc_b"]):
+        drawn = quota_rows(2025, bloc=bloc, assessment=assess(nominations[:2]))
+        assert drawn == quota_rows(2025, bloc=bloc)
+    assert [row.award_type.code for row in drawn] == ["co-ubnd-tinh", "thu-nghiem"]
+    # An assessment of another year's nominations says nothing of 2025: the quotas are read.
+    assert quota_rows(2025, assessment=assess([queue["old"]])) == quota_rows(2025)
+
+
+def test_the_vote_shares_drawn_from_an_assessment_are_those_read(queue):
+    nominations = list(Nomination.objects.filter(year=2025))
+
+    shares = vote_shares(nominations, assess(nominations).ballots)
+
+    assert shares == vote_shares(nominations)
+    assert shares[queue["ok"].pk] == VoteShare(shares[queue["ok"].pk].share, shares[queue["ok"].pk].rule, True)
+    assert shares[queue["ok"].pk].share == "3/3 (100%)"
+
+
+def test_the_side_by_side_page_reads_the_history_and_files_once(queue, world, author, reviewer, client_for):
+    target = queue["ok"]
+    AnnualRating.objects.create(unit=world["unit_a1"], year=2024, rating="HTXSNV")
+    AnnualRating.objects.create(unit=world["unit_a1"], year=2019, rating="HTNV")  # before the five years
+    client = client_for(reviewer)
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(review_url(target))
+    tables = _tables(page.captured_queries)
+
+    assert (tables.count("units_annualrating"), tables.count("units_award"), tables.count("awards_dossierfile")) == (
+        1, 1, 1,
+    )  # fmt: skip
+    history = response.context["history"]
+    assert [h.year for h in history] == [2025, 2024, 2023, 2022, 2021]
+    assert [h.rating.rating if h.rating else None for h in history] == [None, "HTXSNV", None, None, None]
+    assert sorted(f.kind for f in response.context["files"]) == ["letter", "minutes", "report"]
+
+
+def test_the_side_by_side_page_filtered_by_outcome_reads_its_history(queue, world, reviewer, client_for):
+    """The queue filtered by the checks' outcome assesses the whole year without rows: the page reads them."""
+    Award.objects.create(unit=world["unit_a3"], award_type=AwardType.objects.get(code="co-ubnd-tinh"), year=2023,
+                         decision_number="12/QĐ-UBND")  # fmt: skip
+
+    response = client_for(reviewer).get(review_url(queue["warning"], "kiem_tra=canh_bao"))
+
+    history = {h.year: h for h in response.context["history"]}
+    assert [a.decision_number for a in history[2023].awards] == ["12/QĐ-UBND"]
+    assert sorted(f.kind for f in response.context["files"]) == ["letter", "minutes", "report"]
+    assert response.context["around"]["position"] is not None
+
+
+def test_the_menus_list_every_bloc_and_award_type_and_keep_the_choice(queue, world, reviewer, client_for):
+    other = BlocFactory(name="Khối không có hồ sơ", code="khong-ho-so")
+    flag = AwardType.objects.get(code="co-ubnd-tinh")
+
+    html = client_for(reviewer).get(f"{QUEUE}?nam=2025&khoi={world['bloc_b'].pk}&hinh_thuc={flag.pk}").content
+    html = html.decode()
+
+    assert f'<option value="{world["bloc_b"].pk}" selected>{world["bloc_b"].name}</option>' in html
+    assert f'<option value="{world["bloc_a"].pk}">' in html
+    assert f'<option value="{other.pk}">Khối không có hồ sơ</option>' in html
+    assert f'<option value="{flag.pk}" selected>{flag.name}</option>' in html
+    assert html.count("<option") >= Bloc.objects.count() + AwardType.objects.count()
+
+
+def test_a_viewer_page_asks_no_model_permission(queue, viewer, client_for):
+    """The header's links are the app's permissions (rules): the database's permission tables are not read."""
+    client = client_for(viewer)
+    with CaptureQueriesContext(connection) as page:
+        html = client.get(QUEUE + "?nam=2025").content.decode()
+
+    assert "auth_permission" not in " ".join(q["sql"] for q in page.captured_queries)
+    assert f'href="{QUEUE}">Thẩm định hồ sơ</a>' in html  # the viewer's links, not the board admin's
+    assert f'href="{reverse("blocs:user_list")}"' not in html

@@ -454,4 +454,5 @@ def test_ranking_for_runs_four_queries(units, db, year, django_assert_num_querie
     assert len(result.ranking.ranked) == units
 
 
-QUERIES = 14  # session, user, roles, bloc, bloc-year; memberships, criteria, rule set, scores; year menu; session save
+# session, user, roles, bloc, bloc-year; memberships, criteria, rule set, scores; year menu (1); session save (3)
+QUERIES = 13

@@ -324,7 +324,7 @@ def test_page_queries_do_not_grow(size, client_for, board, year, django_assert_n
     assert len(response.context["table"]) == size
 
 
-QUERIES = 13  # session, user, roles, bloc, bloc-year; memberships, ratings, history; year menu; session save (3)
+QUERIES = 12  # session, user, roles, bloc, bloc-year; memberships, ratings, history; year menu (1); session save (3)
 
 
 # --- XLSX -------------------------------------------------------------------------------------------
