@@ -53,7 +53,7 @@ def clean_multiline(value: str) -> str:
 def _letters(value: str) -> list[tuple[str, int]]:
     """Split text into (base letter, tone) pairs, the base letter keeping its vowel modifier."""
     result: list[tuple[str, int]] = []
-    for char in nfc(value).lower():
+    for char in strip_controls(nfc(value)).lower():
         parts = unicodedata.normalize("NFD", char)
         base, marks = parts[0], parts[1:]
         tone = 0

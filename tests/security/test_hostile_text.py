@@ -132,3 +132,10 @@ def test_a_hostile_bloc_and_meeting_are_shown_escaped(client_for, board, world, 
         assert "<script>alert" not in text, page.wsgi_request.path
         assert "<img src=x" not in text, page.wsgi_request.path
         assert "&lt;script&gt;alert(" in text, page.wsgi_request.path
+
+
+def test_control_characters_in_a_search_are_ignored(client_for, board, world):
+    """PostgreSQL refuses a NUL in a query: search keys never carry control characters."""
+    response = client_for(board).get(reverse("blocs:unit_list"), {"q": "so\x00 tai\x07 chinh\x1b"})
+    assert response.status_code == 200
+    assert [u.name for u in response.context["object_list"]] == ["Sở Tài chính"]
