@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from awards import eligibility
@@ -282,8 +282,12 @@ def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.Ballot
     ballot_ids = {n.ballot_id for n in nominations if n.ballot_id is not None}
     if not ballot_ids:
         return {}
+    # Only the bloc-year's member units count as present (as `meeting_quorum` and the ballot page count).
+    member = Membership.objects.filter(
+        unit_id=OuterRef("unit_id"), bloc_id=OuterRef("meeting__bloc_id"), year=OuterRef("meeting__year")
+    )
     present_at_meeting = (
-        Attendance.objects.filter(meeting_id=OuterRef("meeting_id"), present=True)
+        Attendance.objects.filter(Exists(member), meeting_id=OuterRef("meeting_id"), present=True)
         .order_by()
         .values("meeting_id")
         .annotate(n=Count("pk"))

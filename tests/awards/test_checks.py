@@ -324,6 +324,20 @@ def test_share_on_members_present(world):
     assert check(nomination, "vote").detail == "Đạt 6/8 (75%) số phiếu, ngưỡng từ 70% trở lên (phiếu «Bình xét»)."
 
 
+def test_share_on_members_present_leaves_out_guests(world):
+    """A unit present at the meeting that is not a member of the bloc that year does not enlarge the base."""
+    add_rule(world, "bk-chu-tich-tinh")
+    bloc, units = bloc_of(10)
+    ballot = counted_ballot(bloc, "bk-chu-tich-tinh", {units[0]: 6}, entitled=10, vote_base="present")
+    for unit in units:
+        Attendance.objects.create(meeting=ballot.meeting, unit=unit, present=unit not in units[:2])
+    for guest in (world["unit_b1"], world["unit_b2"]):
+        Attendance.objects.create(meeting=ballot.meeting, unit=guest, present=True)
+    nomination = nominate(units[0], "bk-chu-tich-tinh", bloc=bloc, ballot=ballot)
+
+    assert check(nomination, "vote").detail == "Đạt 6/8 (75%) số phiếu, ngưỡng từ 70% trở lên (phiếu «Bình xét»)."
+
+
 def test_no_ballot_warns(world):
     add_rule(world, "bk-chu-tich-tinh")
     nomination = nominate(world["unit_a1"], "bk-chu-tich-tinh", bloc=world["bloc_a"])
