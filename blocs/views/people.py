@@ -1,5 +1,6 @@
 """Accounts and their roles, managed by the board: there is no self-registration."""
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -129,7 +130,10 @@ class UserSetPassword(Guarded, FormView):
         return {**super().get_context_data(**kwargs), "person": self.person}
 
     def form_valid(self, form):
-        form.save()
+        with transaction.atomic():
+            form.save()
+            # A person locked out after failed sign-ins can use the new password at once.
+            axes_reset(username=self.person.username)
         messages.success(self.request, _("Đã đặt mật khẩu mới cho %(user)s.") % {"user": self.person.username})
         return redirect("blocs:user_detail", pk=self.person.pk)
 

@@ -191,6 +191,21 @@ def test_a_weak_new_password_is_refused_with_the_reason(client, clerk, password,
     assert clerk.check_password(PASSWORD)
 
 
+def test_a_password_set_by_the_board_lifts_the_lock(client, client_for, board, clerk):
+    fail(client, settings.AXES_FAILURE_LIMIT)
+    assert sign_in(client, "vanthu", PASSWORD).status_code == 429
+
+    new_password = "Thu-vang-Hue-2026!"
+    response = client_for(board).post(
+        reverse("blocs:user_password", kwargs={"pk": clerk.pk}), {"password1": new_password, "password2": new_password}
+    )
+
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="vanthu").exists()
+    sign_in(client, "vanthu", new_password)
+    assert signed_in(client)
+
+
 def test_the_board_cannot_set_a_weak_password_either(client_for, board, clerk):
     response = client_for(board).post(
         reverse("blocs:user_password", kwargs={"pk": clerk.pk}), {"password1": "12345678", "password2": "12345678"}
