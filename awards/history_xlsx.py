@@ -22,17 +22,15 @@ Import semantics (also on the page and in the "Huong dan" sheet):
 """
 
 import functools
-import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -40,15 +38,29 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from awards.models import AwardDecision
 from awards.services_decisions import BATCH, tidy_number
-from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, Problem, style_header, xlsx_problem
 from blocs.years import MAX_YEAR, MIN_YEAR
 from units.models import Award, AwardSource, AwardType, Unit
 from units.text import clean_text, search_key
-from units.xlsx import safe_cell, unquote
+from units.xlsx import (
+    FILE_LANGUAGE,
+    XLSX_CONTENT_TYPE,
+    CellError,
+    Problem,
+    Refused,
+    Tally,
+    YearImportResult,
+    cell_text,
+    locate_columns,
+    open_sheet,
+    read_rows,
+    refuse_formula,
+    safe_cell,
+    style_header,
+    too_long,
+    write_or_refuse,
+)
 
 __all__ = ["XLSX_CONTENT_TYPE", "build_template", "export_history", "guide_columns", "guide_notes", "history_import"]
-
-logger = logging.getLogger(__name__)
 
 SHEET_AWARDS = "Khen thuong"
 SHEET_GUIDE = "Huong dan"
@@ -56,7 +68,6 @@ SHEET_LISTS = "Danh muc"
 SIGNER_PREFIX = "Người ký: "
 CODE, NAME, YEAR, AWARD, NUMBER, DATE, TEXT = "code", "name", "year", "award", "number", "date", "text"
 DATE_FORMAT = "DD/MM/YYYY"
-_MAX_ROWS = 20_000
 _DROPDOWN_ROWS = 1000
 NUMBER_MAX = Award._meta.get_field("decision_number").max_length
 SIGNER_MAX = Award._meta.get_field("note").max_length - len(SIGNER_PREFIX)
@@ -239,12 +250,6 @@ def _write_guide(ws, award_types: list[tuple[str, str]]) -> None:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-class _CellError(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass
 class ParsedRow:
     """One row of the sheet, each cell checked on its own (references are resolved later). A cell that
@@ -262,25 +267,16 @@ class ParsedRow:
     complete: bool = True
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unquote(str(value))
-
-
 def _convert(column: Column, cell) -> object:
-    """The cell's value for the field; None for a blank cell. Raises _CellError with the reason."""
-    if cell is not None and cell.data_type == "f":
-        raise _CellError(_("ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức."))
+    """The cell's value for the field; None for a blank cell. Raises CellError with the reason."""
+    refuse_formula(cell)
     raw = None if cell is None else cell.value
     if column.kind == DATE and isinstance(raw, datetime | date):
         return raw.date() if isinstance(raw, datetime) else raw
-    text = clean_text(_cell_text(raw))
+    text = clean_text(cell_text(raw))
     if not text:
         if column.required:
-            raise _CellError(_("thiếu giá trị (cột bắt buộc)."))
+            raise CellError(_("thiếu giá trị (cột bắt buộc)."))
         return None
     if column.kind == YEAR:
         return _year(raw, text)
@@ -288,31 +284,27 @@ def _convert(column: Column, cell) -> object:
         return _date(raw, text)
     if column.kind == NUMBER:
         number = tidy_number(text)
-        if len(number) > NUMBER_MAX:
-            raise _CellError(_("dài %(length)s ký tự, tối đa %(limit)s ký tự.") % {
-                "length": len(number), "limit": NUMBER_MAX})  # fmt: skip
+        too_long(number, NUMBER_MAX)
         return number
-    if column.kind == TEXT and len(text) > SIGNER_MAX:
-        raise _CellError(
-            _("dài %(length)s ký tự, tối đa %(limit)s ký tự.") % {"length": len(text), "limit": SIGNER_MAX}
-        )
+    if column.kind == TEXT:
+        too_long(text, SIGNER_MAX)
     return text
 
 
 def _year(raw: object, text: str) -> int:
     message = _("«%(value)s» không phải là một năm.") % {"value": text}
     if isinstance(raw, bool):
-        raise _CellError(message)
+        raise CellError(message)
     if isinstance(raw, float) and not raw.is_integer():
-        raise _CellError(message)
+        raise CellError(message)
     if isinstance(raw, int | float):
         year = int(raw)
     elif text.isdigit():
         year = int(text)
     else:
-        raise _CellError(message)
+        raise CellError(message)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise _CellError(_("năm %(year)s phải trong khoảng %(min)s–%(max)s.") % {
+        raise CellError(_("năm %(year)s phải trong khoảng %(min)s–%(max)s.") % {
             "year": year, "min": MIN_YEAR, "max": MAX_YEAR})  # fmt: skip
     return year
 
@@ -329,49 +321,27 @@ def _date(raw: object, text: str) -> date:
     elif match := _WORDS.match(search_key(text)):
         parts = (int(match[3]), int(match[2]), int(match[1]))
     if parts is None:
-        raise _CellError(
+        raise CellError(
             _("«%(value)s» không phải là ngày; ghi theo dạng ngày/tháng/năm, ví dụ 28/12/2022.") % {"value": text}
         )
     try:
         return date(*parts)
     except ValueError:
-        raise _CellError(_("ngày «%(value)s» không có trên lịch.") % {"value": text}) from None
+        raise CellError(_("ngày «%(value)s» không có trên lịch.") % {"value": text}) from None
 
 
 def parse_workbook(data: bytes) -> tuple[list[ParsedRow], list[Problem]]:
     """Read and check every cell of the file on its own; nothing is read from the database or written."""
     errors: list[Problem] = []
-    problem = xlsx_problem(data)
-    if problem:
-        return [], [Problem(problem)]
-    try:
-        book = load_workbook(BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds on damaged files; any of them means "unreadable"
-        logger.info("Unreadable award history workbook", exc_info=True)
-        return [], [Problem(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx."))]
-    sheets = [ws for ws in book.worksheets if search_key(ws.title) == search_key(SHEET_AWARDS)]
-    if not sheets:
-        return [], [Problem(_('Tệp không có sheet "%(sheet)s".') % {"sheet": SHEET_AWARDS})]
-    ws = sheets[0]
-    if ws.max_row > _MAX_ROWS + 1:
-        return [], [Problem(_("sheet có quá %(max)s dòng; hãy tách thành nhiều tệp.") % {"max": _MAX_ROWS}, ws.title)]
-    positions = _locate_columns(ws, errors)
+    ws = open_sheet(data, SHEET_AWARDS, errors, "award history")
+    if ws is None:
+        return [], errors
+    positions = locate_columns(ws, COLUMNS, errors)
     if positions is None:
         return [], errors
     today = timezone.localdate()
     rows: list[ParsedRow] = []
-    for cells in ws.iter_rows(min_row=2):
-        used = [(column, cells[index] if index < len(cells) else None) for column, index in positions]
-        if all(cell is None or clean_text(_cell_text(cell.value)) == "" for _c, cell in used):
-            continue
-        row = cells[0].row
-        values, complete = {}, True
-        for column, cell in used:
-            try:
-                values[column.field] = _convert(column, cell)
-            except _CellError as exc:
-                errors.append(Problem(exc.reason, ws.title, row, column.header))
-                complete = False
+    for row, values, complete in read_rows(ws, positions, _convert, errors):
         day, year = values.get("decision_date"), values.get("year")
         reason = ""
         if day is not None and day > today:
@@ -398,24 +368,6 @@ def parse_workbook(data: bytes) -> tuple[list[ParsedRow], list[Problem]]:
     if not rows and not errors:
         errors.append(Problem(_("Tệp không có dòng dữ liệu nào để nhập."), ws.title))
     return rows, errors
-
-
-def _locate_columns(ws, errors: list[Problem]) -> list[tuple[Column, int]] | None:
-    wanted = {search_key(c.header): c for c in COLUMNS}
-    found: dict[str, int] = {}
-    for index, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1), ())):
-        key = search_key(_cell_text(cell.value))
-        if key in wanted:
-            if key in found:
-                errors.append(Problem(_('cột "%(header)s" xuất hiện hai lần.') % {"header": wanted[key].header},
-                                      ws.title, 1))  # fmt: skip
-            found.setdefault(key, index)
-    missing = [c.header for key, c in wanted.items() if c.required and key not in found]
-    for header in missing:
-        errors.append(Problem(_('thiếu cột "%(header)s" ở dòng tiêu đề.') % {"header": header}, ws.title, 1))
-    if missing or errors:
-        return None
-    return [(wanted[key], index) for key, index in found.items()]
 
 
 # --- Resolving references (two queries) ---------------------------------------------------------
@@ -462,59 +414,24 @@ def _award_types() -> tuple[dict[str, AwardType], list[AwardType]]:
 # --- Importing --------------------------------------------------------------------------------
 
 
-@dataclass
-class YearTally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class HistoryImportResult:
-    errors: list[str] = field(default_factory=list)
-    years: dict[int, YearTally] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def changed(self) -> int:
-        return sum(t.created + t.updated for t in self.years.values())
-
-    def summary(self) -> list[tuple[int, YearTally]]:
-        return sorted(self.years.items(), reverse=True)
-
-
-class _Refused(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems)
-        self.problems = problems
-
-
-def history_import(*, data: bytes, user=None) -> HistoryImportResult:
+def history_import(*, data: bytes, user=None) -> YearImportResult:
     """Check the whole file, then write it, or write nothing and say why."""
     rows, problems = parse_workbook(data)
     if problems and not rows:
-        return HistoryImportResult(errors=[str(p) for p in problems])
-    try:
-        with transaction.atomic():
-            result = _write(rows, problems, user)
-    except _Refused as refused:
-        ordered = sorted(refused.problems, key=lambda p: (p.row or 0, _column_order(p.column)))
-        return HistoryImportResult(errors=[str(p) for p in ordered])
-    except IntegrityError:
-        logger.info("Award history import refused by the database", exc_info=True)
-        return HistoryImportResult(
-            errors=[
-                _(
-                    "Không nhập được: lịch sử khen thưởng vừa bị người khác thay đổi cùng lúc. Chưa có gì được ghi; "
-                    "hãy nhập lại tệp."
-                )
-            ]
-        )
-    logger.info("Award history imported: %s", result)
-    return result
+        return YearImportResult(errors=[str(p) for p in problems])
+    return write_or_refuse(lambda: _write(rows, problems, user), what="Award history", race_message=_race_message)
+
+
+def _race_message(_exc) -> str:
+    return _(
+        "Không nhập được: lịch sử khen thưởng vừa bị người khác thay đổi cùng lúc. Chưa có gì được ghi; "
+        "hãy nhập lại tệp."
+    )
+
+
+def _refused(problems: list[Problem]) -> Refused:
+    """Every problem of the file, in the order of its rows and columns."""
+    return Refused(sorted(problems, key=lambda p: (p.row or 0, _column_order(p.column))))
 
 
 def _column_order(header: str) -> int:
@@ -569,12 +486,12 @@ def _resolve(rows: list[ParsedRow]) -> tuple[list[_Resolved], list[Problem]]:
     return resolved, problems
 
 
-def _write(rows: list[ParsedRow], cell_problems: list[Problem], user) -> HistoryImportResult:
+def _write(rows: list[ParsedRow], cell_problems: list[Problem], user) -> YearImportResult:
     """Resolve the rows whose cells are good (so that one pass reports every problem of the file), then
     write them if there is no problem at all."""
     resolved, problems = _resolve(rows)
     if cell_problems or problems:
-        raise _Refused(cell_problems + problems)
+        raise _refused(cell_problems + problems)
     existing = {
         (a.unit_id, a.award_type_id, a.year): a
         for a in Award.objects.select_for_update().filter(
@@ -584,10 +501,10 @@ def _write(rows: list[ParsedRow], cell_problems: list[Problem], user) -> History
     problems: list[Problem] = []
     to_create: list[Award] = []
     to_update: list[Award] = []
-    result = HistoryImportResult()
+    result = YearImportResult()
     for item in resolved:
         r = item.parsed
-        tally = result.years.setdefault(r.year, YearTally())
+        tally = result.years.setdefault(r.year, Tally())
         current = existing.get(item.key)
         if current is None:
             to_create.append(
@@ -627,7 +544,7 @@ def _write(rows: list[ParsedRow], cell_problems: list[Problem], user) -> History
         to_update.append(current)
         tally.updated += 1
     if problems:
-        raise _Refused(problems)
+        raise _refused(problems)
     reason = _("Nhập từ tệp Excel")
     bulk_create_with_history(to_create, Award, batch_size=BATCH, default_user=user, default_change_reason=reason)
     if to_update:

@@ -14,21 +14,20 @@ since the download is a conflict: nothing is written and the cell is reported.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from blocs.models import Criterion, CriterionKind
-from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, xlsx_problem
 from blocs.services_scores import (
     ASSESSED,
     SELF,
@@ -40,7 +39,7 @@ from blocs.services_scores import (
     scores_save,
 )
 from units.text import clean_text, search_key
-from units.xlsx import safe_cell, unquote
+from units.xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, ImportResult, Problem, open_workbook, safe_cell, unquote
 
 logger = logging.getLogger(__name__)
 
@@ -159,16 +158,11 @@ def _write_versions(ws: Worksheet, data: GridData, memberships: list, kind: str,
 
 
 @dataclass
-class UploadResult:
+class UploadResult(ImportResult):
     """What an upload did: every problem (nothing written then), or the counts of what was written."""
 
-    errors: list[str] = field(default_factory=list)
     kind: str | None = None
     batch: BatchResult | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def conflicts(self) -> int:
@@ -202,14 +196,10 @@ def import_grid(*, data: bytes, grid: GridData, memberships: list, bloc, year: i
 
     `may_write(kind, unit_id)` says whether the user may write that kind of value for that unit.
     """
-    problem = xlsx_problem(data)
-    if problem:
-        return UploadResult(errors=[problem])
-    try:
-        book = load_workbook(BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds on damaged files; any of them means "unreadable"
-        logger.info("Unreadable score workbook", exc_info=True)
-        return UploadResult(errors=[_("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")])
+    problems: list[Problem] = []
+    book = open_workbook(data, problems, "score")
+    if book is None:
+        return UploadResult(errors=[str(p) for p in problems])
     sheets = {search_key(ws.title): ws for ws in book.worksheets}
     scores_ws, versions_ws = sheets.get(search_key(SHEET_SCORES)), sheets.get(search_key(SHEET_VERSIONS))
     if scores_ws is None or versions_ws is None:

@@ -14,37 +14,48 @@ Import semantics (also on the page and in the "Huong dan" sheet):
 """
 
 import functools
-import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from blocs.models import BlocYear, Membership
-from blocs.registry_xlsx import FILE_LANGUAGE, XLSX_CONTENT_TYPE, Problem, style_header, xlsx_problem
 from blocs.services_ratings import STAFF_FIELDS, RatingInput, rating_write, staff_count_errors
 from blocs.services_year import ensure_year_open
 from blocs.years import MAX_YEAR, MIN_YEAR
 from units.models import AnnualRating, Rating, Unit
 from units.text import clean_text, search_key
-from units.xlsx import safe_cell, unquote
+from units.xlsx import (
+    FILE_LANGUAGE,
+    XLSX_CONTENT_TYPE,
+    CellError,
+    Problem,
+    Refused,
+    Tally,
+    YearImportResult,
+    cell_text,
+    locate_columns,
+    open_sheet,
+    read_rows,
+    refuse_formula,
+    safe_cell,
+    style_header,
+    too_long,
+    write_or_refuse,
+)
 
 __all__ = ["XLSX_CONTENT_TYPE", "build_template", "export_ratings", "guide_notes", "ratings_import"]
-
-logger = logging.getLogger(__name__)
 
 SHEET_RATINGS = "Xep loai"
 SHEET_GUIDE = "Huong dan"
 YEAR, CODE, HELPER, RATING, COUNT, TEXT = "year", "code", "helper", "rating", "count", "text"
-_MAX_ROWS = 20_000
 _DROPDOWN_ROWS = 1000
 NOTE_MAX = AnnualRating._meta.get_field("note").max_length
 
@@ -176,26 +187,12 @@ def _write_guide(ws) -> None:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-class _CellError(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass
 class ParsedRow:
     row: int
     year: int
     code: str
     values: dict[str, object]  # rating always; counts and note only where the cell is not blank
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unquote(str(value))
 
 
 @functools.cache
@@ -209,90 +206,63 @@ def _rating_lookup(language: str | None) -> dict[str, str]:
 
 
 def _convert(column: Column, cell) -> object:
-    """The cell's value for the field; None for a blank cell. Raises _CellError with the reason."""
-    if cell is not None and cell.data_type == "f":
-        raise _CellError(_("ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức."))
+    """The cell's value for the field; None for a blank cell. Raises CellError with the reason."""
+    refuse_formula(cell)
     raw = None if cell is None else cell.value
-    text = clean_text(_cell_text(raw))
+    text = clean_text(cell_text(raw))
     if not text:
         if column.required:
-            raise _CellError(_("thiếu giá trị (cột bắt buộc)."))
+            raise CellError(_("thiếu giá trị (cột bắt buộc)."))
         return None
     if column.kind == YEAR:
         year = _integer(raw, text, _("năm «%(value)s» không phải là một năm."))
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise _CellError(_("năm %(year)s phải trong khoảng %(min)s–%(max)s.") % {
+            raise CellError(_("năm %(year)s phải trong khoảng %(min)s–%(max)s.") % {
                 "year": year, "min": MIN_YEAR, "max": MAX_YEAR})  # fmt: skip
         return year
     if column.kind == COUNT:
         number = _integer(raw, text, _("«%(value)s» không phải là số nguyên."))
         if number < 0:
-            raise _CellError(_("số người không được âm (%(value)s).") % {"value": number})
+            raise CellError(_("số người không được âm (%(value)s).") % {"value": number})
         return number
     if column.kind == RATING:
         value = _rating_lookup(translation.get_language()).get(search_key(text))
         if value is None:
             allowed = "; ".join(f"{v} ({label})" for v, label in Rating.choices)
-            raise _CellError(_("«%(value)s» không phải là xếp loại. Ghi một trong: %(allowed)s.") % {
+            raise CellError(_("«%(value)s» không phải là xếp loại. Ghi một trong: %(allowed)s.") % {
                 "value": text, "allowed": allowed})  # fmt: skip
         return value
-    if len(text) > NOTE_MAX:
-        raise _CellError(_("dài %(length)s ký tự, tối đa %(limit)s ký tự.") % {"length": len(text), "limit": NOTE_MAX})
+    too_long(text, NOTE_MAX)
     return text
 
 
 def _integer(raw: object, text: str, message: str) -> int:
     if isinstance(raw, bool):
-        raise _CellError(message % {"value": text})
+        raise CellError(message % {"value": text})
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float):
         if raw.is_integer():
             return int(raw)
-        raise _CellError(message % {"value": text})
+        raise CellError(message % {"value": text})
     candidate = text.replace(" ", "")
     if candidate.lstrip("-").isdigit():
         return int(candidate)
-    raise _CellError(message % {"value": text})
+    raise CellError(message % {"value": text})
 
 
 def parse_workbook(data: bytes) -> tuple[list[ParsedRow], list[Problem]]:
     """Read and check the cells of the file (codes, years, ratings, counts); nothing is written."""
     errors: list[Problem] = []
-    problem = xlsx_problem(data)
-    if problem:
-        return [], [Problem(problem)]
-    try:
-        book = load_workbook(BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds on damaged files; any of them means "unreadable"
-        logger.info("Unreadable ratings workbook", exc_info=True)
-        return [], [Problem(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx."))]
-    sheets = [ws for ws in book.worksheets if search_key(ws.title) == search_key(SHEET_RATINGS)]
-    if not sheets:
-        return [], [Problem(_('Tệp không có sheet "%(sheet)s".') % {"sheet": SHEET_RATINGS})]
-    ws = sheets[0]
-    if ws.max_row > _MAX_ROWS + 1:
-        return [], [Problem(_("sheet có quá %(max)s dòng; hãy tách thành nhiều tệp.") % {"max": _MAX_ROWS}, ws.title)]
-    positions = _locate_columns(ws, errors)
+    ws = open_sheet(data, SHEET_RATINGS, errors, "ratings")
+    if ws is None:
+        return [], errors
+    positions = locate_columns(ws, COLUMNS, errors)
     if positions is None:
         return [], errors
     rows: list[ParsedRow] = []
     seen: dict[tuple[int, str], int] = {}
-    for cells in ws.iter_rows(min_row=2):
-        used = [(column, cells[index] if index < len(cells) else None) for column, index in positions]
-        if all(cell is None or clean_text(_cell_text(cell.value)) == "" for _c, cell in used):
-            continue
-        row = cells[0].row
-        values, complete = {}, True
-        for column, cell in used:
-            try:
-                value = _convert(column, cell)
-            except _CellError as exc:
-                errors.append(Problem(exc.reason, ws.title, row, column.header))
-                complete = False
-                continue
-            if value is not None:
-                values[column.field] = value
+    for row, values, complete in read_rows(ws, positions, _convert, errors):
         if not complete:
             continue
         year, code = values.pop("year"), values.pop("unit")
@@ -308,82 +278,22 @@ def parse_workbook(data: bytes) -> tuple[list[ParsedRow], list[Problem]]:
     return rows, errors
 
 
-def _locate_columns(ws, errors: list[Problem]) -> list[tuple[Column, int]] | None:
-    wanted = {search_key(c.header): c for c in COLUMNS if c.field}
-    found: dict[str, int] = {}
-    for index, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1), ())):
-        key = search_key(_cell_text(cell.value))
-        if key in wanted:
-            if key in found:
-                errors.append(Problem(_('cột "%(header)s" xuất hiện hai lần.') % {"header": wanted[key].header},
-                                      ws.title, 1))  # fmt: skip
-            found.setdefault(key, index)
-    missing = [c.header for key, c in wanted.items() if c.required and key not in found]
-    for header in missing:
-        errors.append(Problem(_('thiếu cột "%(header)s" ở dòng tiêu đề.') % {"header": header}, ws.title, 1))
-    if missing or errors:
-        return None
-    return [(wanted[key], index) for key, index in found.items()]
-
-
 # --- Importing --------------------------------------------------------------------------------
 
 
-@dataclass
-class YearTally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class RatingsImportResult:
-    errors: list[str] = field(default_factory=list)
-    years: dict[int, YearTally] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def changed(self) -> int:
-        return sum(t.created + t.updated for t in self.years.values())
-
-    def summary(self) -> list[tuple[int, YearTally]]:
-        return sorted(self.years.items(), reverse=True)
-
-
-class _Refused(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def ratings_import(*, data: bytes, user=None) -> RatingsImportResult:
+def ratings_import(*, data: bytes, user=None) -> YearImportResult:
     """Check the whole file, then write it, or write nothing and say why."""
     rows, problems = parse_workbook(data)
     if problems:
-        return RatingsImportResult(errors=[str(p) for p in problems])
-    try:
-        with transaction.atomic():
-            result = _write(rows, user)
-    except _Refused as refused:
-        return RatingsImportResult(errors=refused.errors)
-    except IntegrityError:
-        logger.info("Ratings import refused by the database", exc_info=True)
-        return RatingsImportResult(
-            errors=[
-                _(
-                    "Không nhập được: dữ liệu vừa bị người khác thay đổi cùng lúc. Chưa có gì được ghi; "
-                    "hãy nhập lại tệp."
-                )
-            ]
-        )
-    logger.info("Ratings imported: %s", result)
-    return result
+        return YearImportResult(errors=[str(p) for p in problems])
+    return write_or_refuse(lambda: _write(rows, user), what="Ratings", race_message=_race_message)
 
 
-def _write(rows: list[ParsedRow], user) -> RatingsImportResult:
+def _race_message(_exc) -> str:
+    return _("Không nhập được: dữ liệu vừa bị người khác thay đổi cùng lúc. Chưa có gì được ghi; hãy nhập lại tệp.")
+
+
+def _write(rows: list[ParsedRow], user) -> YearImportResult:
     units = {u.code: u for u in Unit.objects.filter(code__in={r.code for r in rows})}
     problems: list[Problem] = []
     for r in rows:
@@ -409,12 +319,11 @@ def _write(rows: list[ParsedRow], user) -> RatingsImportResult:
             changes.append((r, current, merged))
     problems += _closed_years(changes)
     if problems:
-        problems.sort(key=lambda p: p.row or 0)
-        raise _Refused([str(p) for p in problems])
+        raise Refused(sorted(problems, key=lambda p: p.row or 0))
     _lock_open_years(changes)
-    result = RatingsImportResult()
+    result = YearImportResult()
     for r in known:
-        result.years.setdefault(r.year, YearTally())
+        result.years.setdefault(r.year, Tally())
     changed_rows = {id(r) for r, _current, _merged in changes}
     for r in known:
         if id(r) not in changed_rows:
@@ -484,4 +393,4 @@ def _lock_open_years(changes) -> None:
         try:
             ensure_year_open(bloc=bloc_id, year=year)
         except ValidationError as exc:
-            raise _Refused(list(exc.messages)) from None
+            raise Refused(list(exc.messages)) from None

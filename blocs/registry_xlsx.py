@@ -14,10 +14,8 @@ Import semantics, also told to users on the page and in the "Huong dan" sheet:
 """
 
 import functools
-import logging
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -28,8 +26,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -44,14 +42,24 @@ from blocs.models import (
     Membership,
 )
 from blocs.years import MAX_YEAR, MIN_YEAR, default_year
+from units import xlsx
 from units.models import Unit, UnitKind
 from units.text import clean_text, nfc, search_key
-from units.xlsx import safe_cell, unquote
-
-logger = logging.getLogger(__name__)
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_LANGUAGE = "vi"  # labels written to files: a file exported in English must import for everyone
+from units.xlsx import (
+    FILE_LANGUAGE,
+    MAX_ROWS,
+    CellError,
+    Problem,
+    cell_text,
+    locate_columns,
+    open_workbook,
+    read_rows,
+    refuse_formula,
+    safe_cell,
+    style_header,
+    too_long,
+    write_or_refuse,
+)
 
 SHEET_GUIDE = "Huong dan"
 SHEET_UNITS = "Don vi"
@@ -61,8 +69,6 @@ MEMBER_SHEET_PREFIX = "Thanh vien"
 YES, NO = "Có", "Không"
 
 _MEMBER_TITLE = re.compile(r"thanh[\s_-]*vien[\s_-]*(\d{4})")
-_MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb stops here, long before openpyxl inflates it
-_MAX_ROWS = 20_000
 _DROPDOWN_ROWS = 1000
 _ROLE_ORDER = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
 _TRUE = {"co", "x", "true", "1", "yes", "dang hoat dong"}
@@ -292,18 +298,6 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[list], lists: dict[s
             _add_dropdown(ws, f"{get_column_letter(index)}2:{get_column_letter(index)}{last}", lists[key])
 
 
-def style_header(ws: Worksheet, columns: Iterable[Column]) -> None:
-    """Bold, frozen header; required columns shaded so people see what they must fill."""
-    required = PatternFill("solid", fgColor="FFF2CC")
-    for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        if column.required:
-            cell.fill = required
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
-
-
 def _add_dropdown(ws: Worksheet, cells: str, source: str) -> None:
     """A list taken from the hidden "Danh muc" sheet: labels contain commas, so no inline lists."""
     check = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True)
@@ -359,26 +353,6 @@ def _write_guide(ws: Worksheet, year: int) -> None:
 # --- Reading workbooks ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file, located the way Excel shows it (sheet, row number, header)."""
-
-    reason: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-
-    def __str__(self) -> str:
-        params = {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason}
-        if self.column:
-            return _('Sheet "%(sheet)s", dòng %(row)s, cột "%(column)s": %(reason)s') % params
-        if self.row:
-            return _('Sheet "%(sheet)s", dòng %(row)s: %(reason)s') % params
-        if self.sheet:
-            return _('Sheet "%(sheet)s": %(reason)s') % params
-        return self.reason
-
-
 @dataclass
 class RecordRow:
     """A unit or bloc row: its code and the values of the columns the file has."""
@@ -414,50 +388,6 @@ class ParsedRegistry:
         return not (self.units or self.blocs or any(self.memberships.values()))
 
 
-class _CellError(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-_KEEP = object()  # a blank choice/flag cell: leave the stored value as it is
-
-
-def xlsx_problem(data: bytes) -> str | None:
-    """Why these bytes are not an xlsx workbook we are willing to open (None if they are one).
-
-    Judged by content, not by file name: an xlsx is a zip holding xl/workbook.xml.
-    """
-    not_xlsx = _(
-        "Tệp không phải là tệp Excel .xlsx hợp lệ. Tệp .xls cũ, .csv hoặc tệp có đặt mật khẩu không đọc được; "
-        "hãy mở tệp bằng Excel và lưu lại dưới dạng Excel Workbook (.xlsx)."
-    )
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        return not_xlsx
-    if "xl/workbook.xml" not in names:
-        return not_xlsx
-    if unpacked > _MAX_UNPACKED:
-        return _("Tệp Excel quá lớn khi giải nén; hãy tách thành nhiều tệp nhỏ hơn.")
-    return None
-
-
-def _open(data: bytes, errors: list[Problem]):
-    problem = xlsx_problem(data)
-    if problem:
-        errors.append(Problem(problem))
-        return None
-    try:
-        return load_workbook(BytesIO(data), data_only=False)
-    except Exception:  # openpyxl raises many kinds on damaged files; any of them means "unreadable"
-        logger.info("Unreadable registry workbook", exc_info=True)
-        errors.append(Problem(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")))
-        return None
-
-
 def parse_workbook(data: bytes, *, year: int | None) -> ParsedRegistry:
     """Read and check the whole file, collecting every problem; nothing is written.
 
@@ -465,7 +395,7 @@ def parse_workbook(data: bytes, *, year: int | None) -> ParsedRegistry:
     None, every year's sheet is accepted (for scripts that import several years at once).
     """
     parsed = ParsedRegistry()
-    book = _open(data, parsed.errors)
+    book = open_workbook(data, parsed.errors, "registry")
     if book is None:
         return parsed
     units_ws, blocs_ws, member_sheets = _classify(book.worksheets, year, parsed.errors)
@@ -538,47 +468,13 @@ def _member_year_ok(title: str, sheet_year: int, year: int | None, errors: list[
 
 def _read_sheet(ws: Worksheet, spec: SheetSpec, errors: list[Problem]) -> Iterator[tuple[int, dict, bool]]:
     """Each non-blank row as (row number, {field: value}, whether every cell was valid)."""
-    positions = _locate_columns(ws, spec, errors)
+    positions = locate_columns(ws, spec.columns, errors, strict=False)
     if positions is None:
         return
-    if ws.max_row > _MAX_ROWS:
-        errors.append(Problem(_("sheet có quá %(max)s dòng; hãy tách thành nhiều tệp.") % {"max": _MAX_ROWS}, ws.title))
+    if ws.max_row > MAX_ROWS:
+        errors.append(Problem(_("sheet có quá %(max)s dòng; hãy tách thành nhiều tệp.") % {"max": MAX_ROWS}, ws.title))
         return
-    for cells in ws.iter_rows(min_row=2):
-        used = [(column, cells[index] if index < len(cells) else None) for column, index in positions]
-        if all(cell is None or _blank(cell.value) for _column, cell in used):
-            continue
-        values, complete = {}, True
-        row = cells[0].row
-        for column, cell in used:
-            try:
-                value = _convert(spec, column, cell)
-            except _CellError as exc:
-                errors.append(Problem(exc.reason, ws.title, row, column.header))
-                complete = False
-                continue
-            if value is not _KEEP:
-                values[column.field] = value
-        yield row, values, complete
-
-
-def _locate_columns(ws: Worksheet, spec: SheetSpec, errors: list[Problem]) -> list[tuple[Column, int]] | None:
-    """Where each known column is, by header (accents and case ignored); None if a required one is missing."""
-    wanted = {search_key(c.header): c for c in spec.columns if c.field}
-    found: dict[str, int] = {}
-    for index, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1), ())):
-        key = search_key(_cell_text(cell.value))
-        if key in wanted:
-            if key in found:
-                reason = _('cột "%(header)s" xuất hiện hai lần.') % {"header": wanted[key].header}
-                errors.append(Problem(reason, ws.title, 1))
-            found.setdefault(key, index)
-    missing = [c.header for key, c in wanted.items() if c.required and key not in found]
-    for header in missing:
-        errors.append(Problem(_('thiếu cột "%(header)s" ở dòng tiêu đề.') % {"header": header}, ws.title, 1))
-    if missing:
-        return None
-    return [(wanted[key], index) for key, index in found.items()]
+    yield from read_rows(ws, positions, functools.partial(_convert, spec), errors, blank=_blank)
 
 
 def _blank(value: object) -> bool:
@@ -586,14 +482,10 @@ def _blank(value: object) -> bool:
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text: numbers without a spurious ".0", and one protecting apostrophe removed."""
-    if value is None:
-        return ""
+    """A cell as text (`cell_text`), a TRUE/FALSE cell as Excel shows it."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unquote(str(value))
+    return cell_text(value)
 
 
 def _multiline(text: str) -> str:
@@ -601,33 +493,27 @@ def _multiline(text: str) -> str:
 
 
 def _convert(spec: SheetSpec, column: Column, cell) -> object:
-    """A cell's value for the model field, or _KEEP; raises _CellError with the reason in words."""
-    if cell is not None and cell.data_type == "f":
-        raise _CellError(_("ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức."))
+    """A cell's value for the model field, or None to keep the stored one (a blank choice or flag);
+    raises CellError with the reason in words."""
+    refuse_formula(cell)
     raw = None if cell is None else cell.value
     if column.kind == FLAG and isinstance(raw, bool):
         return raw
     text = _multiline(_cell_text(raw)) if column.kind == MULTILINE else clean_text(_cell_text(raw))
     if not text:
         if column.required:
-            raise _CellError(_("thiếu giá trị (cột bắt buộc)."))
+            raise CellError(_("thiếu giá trị (cột bắt buộc)."))
         if column.default is not None:
             return column.default
-        return _KEEP if column.kind in (CHOICE, FLAG) else ""
+        return None if column.kind in (CHOICE, FLAG) else ""
     if column.kind == CHOICE:
         return _choice(column, text)
     if column.kind == FLAG:
         return _flag(text)
-    _check_length(spec, column, text)
+    too_long(text, spec.max_length(column))
     if column.kind == CODE:
         _check_code(text)
     return text
-
-
-def _check_length(spec: SheetSpec, column: Column, text: str) -> None:
-    limit = spec.max_length(column)
-    if limit and len(text) > limit:
-        raise _CellError(_("dài %(length)s ký tự, tối đa %(limit)s ký tự.") % {"length": len(text), "limit": limit})
 
 
 def _check_code(text: str) -> None:
@@ -638,7 +524,7 @@ def _check_code(text: str) -> None:
             'mã "%(code)s" không hợp lệ: chỉ dùng chữ cái không dấu, chữ số, dấu gạch ngang (-), gạch dưới (_), '
             "không có khoảng trắng."
         )
-        raise _CellError(reason % {"code": text}) from None
+        raise CellError(reason % {"code": text}) from None
 
 
 @functools.cache
@@ -656,7 +542,7 @@ def _choice(column: Column, text: str) -> str:
     value = _choice_lookup(column.choices, translation.get_language()).get(search_key(text))
     if value is None:
         labels = "; ".join(str(label) for label in column.choices.labels)
-        raise _CellError(_('"%(value)s" không có trong danh sách. Chọn một trong: %(labels)s.') % {
+        raise CellError(_('"%(value)s" không có trong danh sách. Chọn một trong: %(labels)s.') % {
             "value": text, "labels": labels})  # fmt: skip
     return value
 
@@ -667,7 +553,7 @@ def _flag(text: str) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise _CellError(_('"%(value)s" không hợp lệ; ghi %(yes)s hoặc %(no)s.') % {"value": text, "yes": YES, "no": NO})
+    raise CellError(_('"%(value)s" không hợp lệ; ghi %(yes)s hoặc %(no)s.') % {"value": text, "yes": YES, "no": NO})
 
 
 def _read_records(ws: Worksheet, spec: SheetSpec, errors: list[Problem]) -> list[RecordRow]:
@@ -787,10 +673,7 @@ def _check_other_blocs(parsed: ParsedRegistry, year: int, title: str, rows: list
 
 
 @dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class Tally(xlsx.Tally):
     deleted: int = 0
 
     @property
@@ -799,15 +682,10 @@ class Tally:
 
 
 @dataclass
-class ImportResult:
-    errors: list[str] = field(default_factory=list)
+class ImportResult(xlsx.ImportResult):
     units: Tally = field(default_factory=Tally)
     blocs: Tally = field(default_factory=Tally)
     memberships: dict[int, Tally] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def changed(self) -> int:
@@ -837,17 +715,17 @@ def registry_import(*, data: bytes, year: int | None) -> ImportResult:
     parsed = parse_workbook(data, year=year)
     if not parsed.ok:
         return ImportResult(errors=[str(p) for p in parsed.errors])
+    return write_or_refuse(
+        lambda: _write(parsed), what="Registry", race_message=_integrity_message, result_class=ImportResult
+    )
+
+
+def _write(parsed: ParsedRegistry) -> ImportResult:
     result = ImportResult()
-    try:
-        with transaction.atomic():
-            _upsert(Unit, parsed.units, result.units)
-            _upsert(Bloc, parsed.blocs, result.blocs)
-            for sheet_year, rows in sorted(parsed.memberships.items()):
-                result.memberships[sheet_year] = _replace_memberships(sheet_year, rows)
-    except IntegrityError as exc:  # someone wrote the same rows meanwhile: the database has the last word
-        logger.info("Registry import refused by the database", exc_info=True)
-        return ImportResult(errors=[_integrity_message(exc)])
-    logger.info("Registry imported: %s", result)
+    _upsert(Unit, parsed.units, result.units)
+    _upsert(Bloc, parsed.blocs, result.blocs)
+    for sheet_year, rows in sorted(parsed.memberships.items()):
+        result.memberships[sheet_year] = _replace_memberships(sheet_year, rows)
     return result
 
 

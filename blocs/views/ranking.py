@@ -32,9 +32,8 @@ from blocs.services_ratings import (
     staff_count_errors,
 )
 from blocs.views.mixins import Guarded
-from blocs.views.registry_io import ERRORS_SHOWN, RegistryUploadForm
+from blocs.views.xlsx_io import XlsxImport, export_year, xlsx_response
 from blocs.views.year import BlocYearMixin
-from blocs.years import MAX_YEAR, MIN_YEAR
 from units.models import Rating
 from units.text import clean_text
 
@@ -255,41 +254,25 @@ class RatingsView(BlocYearMixin, TemplateView):
 # --- Ratings of every year, in Excel (province-wide) ---------------------------------------------
 
 
-class RatingsImport(Guarded, FormView):
+class RatingsImport(XlsxImport, Guarded, FormView):
     """Upload an XLSX of ratings for any years: checked whole, written whole or not at all."""
 
     permission_required = "blocs.import_registry"
     template_name = "blocs/ratings_import.html"
-    form_class = RegistryUploadForm
 
-    def get_permission_object(self):
-        return None
-
-    def form_valid(self, form):
-        result = ratings_xlsx.ratings_import(data=form.cleaned_data["file"], user=self.request.user)
-        return self.render_to_response(self.get_context_data(form=RegistryUploadForm(), result=result))
+    def run_import(self, data: bytes):
+        return ratings_xlsx.ratings_import(data=data, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        result = context.get("result")
         context.update(
             notes=ratings_xlsx.guide_notes(),
             columns=ratings_xlsx.guide_columns(),
             ratings=Rating.choices,
             sheet=ratings_xlsx.SHEET_RATINGS,
-            errors=result.errors[:ERRORS_SHOWN] if result else [],
-            errors_hidden=max(len(result.errors) - ERRORS_SHOWN, 0) if result else 0,
             export_url=reverse("blocs:ratings_export"),
         )
         return context
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    return HttpResponse(
-        data,
-        content_type=ratings_xlsx.XLSX_CONTENT_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @require_safe
@@ -297,7 +280,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 @permission_required("blocs.export_registry", raise_exception=True)
 @never_cache
 def ratings_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(ratings_xlsx.build_template(), "thidua-mau-xep-loai.xlsx")
+    return xlsx_response(ratings_xlsx.build_template(), "thidua-mau-xep-loai.xlsx")
 
 
 @require_safe
@@ -306,10 +289,9 @@ def ratings_template(request: HttpRequest) -> HttpResponse:
 @never_cache
 def ratings_export(request: HttpRequest) -> HttpResponse:
     """`?nam=2024`: that year's ratings; without it, every year's."""
-    raw = request.GET.get("nam", "")
-    year = int(raw) if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR else None
+    year = export_year(request)
     name = f"thidua-xep-loai-{year}.xlsx" if year else "thidua-xep-loai-cac-nam.xlsx"
-    return _xlsx(ratings_xlsx.export_ratings(year), name)
+    return xlsx_response(ratings_xlsx.export_ratings(year), name)
 
 
 urls = [
