@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -45,11 +45,13 @@ from units.xlsx import (
     FILE_LANGUAGE,
     XLSX_CONTENT_TYPE,
     CellError,
+    Column,
     Problem,
     Refused,
     Tally,
     YearImportResult,
     cell_text,
+    columns_section,
     locate_columns,
     open_sheet,
     read_rows,
@@ -57,8 +59,10 @@ from units.xlsx import (
     safe_cell,
     style_header,
     too_long,
+    write_guide,
     write_or_refuse,
 )
+from units.xlsx import guide_columns as xlsx_guide_columns
 
 __all__ = ["XLSX_CONTENT_TYPE", "build_template", "export_history", "guide_columns", "guide_notes", "history_import"]
 
@@ -77,16 +81,6 @@ _key = functools.lru_cache(maxsize=8192)(search_key)  # names and award types re
 _DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WORDS = re.compile(r"^(?:[a-z ,]*\s)?ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})$")  # "…, ngày 28 tháng 12 năm 2022"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    kind: str
-    required: bool = False
-    width: int = 18
-    help: object = ""
 
 
 COLUMNS = (
@@ -134,7 +128,7 @@ def guide_notes() -> list[str]:
 
 
 def guide_columns() -> list[dict]:
-    return [{"header": c.header, "required": c.required, "help": str(c.help)} for c in COLUMNS]
+    return xlsx_guide_columns(COLUMNS)
 
 
 # --- Writing workbooks ------------------------------------------------------------------------
@@ -223,28 +217,16 @@ def _workbook(rows: list[list]) -> bytes:
 
 
 def _write_guide(ws, award_types: list[tuple[str, str]]) -> None:
-    wrap = Alignment(wrap_text=True, vertical="top")
-    ws.append([_("Hướng dẫn nhập lịch sử khen thưởng của các đơn vị")])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([])
-    for note in guide_notes():
-        ws.append(["•", note])
-        ws.cell(row=ws.max_row, column=2).alignment = wrap
-    ws.append([])
-    ws.append([_("Cột"), _("Bắt buộc"), _("Giải thích")])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    for column in guide_columns():
-        ws.append([column["header"], _("Có") if column["required"] else None, column["help"]])
-        ws.cell(row=ws.max_row, column=3).alignment = wrap
-    ws.append([])
-    ws.append([_("Hình thức khen thưởng"), _("Mã ghi trong tệp")])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    for code, name in award_types:
-        ws.append([name, code])
-    for letter, width in (("A", 40), ("B", 90), ("C", 60)):
-        ws.column_dimensions[letter].width = width
+    write_guide(
+        ws,
+        title=_("Hướng dẫn nhập lịch sử khen thưởng của các đơn vị"),
+        notes=guide_notes(),
+        sections=[
+            columns_section(COLUMNS),
+            ([_("Hình thức khen thưởng"), _("Mã ghi trong tệp")], [[name, code] for code, name in award_types]),
+        ],
+        widths=(40, 90, 60),
+    )
 
 
 # --- Reading ----------------------------------------------------------------------------------

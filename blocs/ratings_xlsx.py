@@ -22,7 +22,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -36,11 +35,13 @@ from units.xlsx import (
     FILE_LANGUAGE,
     XLSX_CONTENT_TYPE,
     CellError,
+    Column,
     Problem,
     Refused,
     Tally,
     YearImportResult,
     cell_text,
+    columns_section,
     locate_columns,
     open_sheet,
     read_rows,
@@ -48,8 +49,10 @@ from units.xlsx import (
     safe_cell,
     style_header,
     too_long,
+    write_guide,
     write_or_refuse,
 )
+from units.xlsx import guide_columns as xlsx_guide_columns
 
 __all__ = ["XLSX_CONTENT_TYPE", "build_template", "export_ratings", "guide_notes", "ratings_import"]
 
@@ -58,16 +61,6 @@ SHEET_GUIDE = "Huong dan"
 YEAR, CODE, HELPER, RATING, COUNT, TEXT = "year", "code", "helper", "rating", "count", "text"
 _DROPDOWN_ROWS = 1000
 NOTE_MAX = AnnualRating._meta.get_field("note").max_length
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    kind: str
-    required: bool = False
-    width: int = 18
-    help: object = ""
 
 
 COLUMNS = (
@@ -112,7 +105,7 @@ def guide_notes() -> list[str]:
 
 
 def guide_columns() -> list[dict]:
-    return [{"header": c.header, "required": c.required, "help": str(c.help)} for c in COLUMNS]
+    return xlsx_guide_columns(COLUMNS)
 
 
 # --- Writing workbooks ------------------------------------------------------------------------
@@ -160,28 +153,16 @@ def _workbook(rows: list[list]) -> bytes:
 
 
 def _write_guide(ws) -> None:
-    wrap = Alignment(wrap_text=True, vertical="top")
-    ws.append([_("Hướng dẫn nhập xếp loại mức độ hoàn thành nhiệm vụ của các đơn vị")])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([])
-    for note in guide_notes():
-        ws.append(["•", note])
-        ws.cell(row=ws.max_row, column=2).alignment = wrap
-    ws.append([])
-    ws.append([_("Xếp loại"), _("Mã ghi trong tệp")])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    for value, label in Rating.choices:
-        ws.append([str(label), value])
-    ws.append([])
-    ws.append([_("Cột"), _("Bắt buộc"), _("Giải thích")])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    for column in guide_columns():
-        ws.append([column["header"], _("Có") if column["required"] else None, column["help"]])
-        ws.cell(row=ws.max_row, column=3).alignment = wrap
-    for letter, width in (("A", 34), ("B", 90), ("C", 60)):
-        ws.column_dimensions[letter].width = width
+    write_guide(
+        ws,
+        title=_("Hướng dẫn nhập xếp loại mức độ hoàn thành nhiệm vụ của các đơn vị"),
+        notes=guide_notes(),
+        sections=[
+            ([_("Xếp loại"), _("Mã ghi trong tệp")], [[str(label), value] for value, label in Rating.choices]),
+            columns_section(COLUMNS),
+        ],
+        widths=(34, 90, 60),
+    )
 
 
 # --- Reading ----------------------------------------------------------------------------------

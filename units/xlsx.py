@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -67,6 +67,52 @@ def style_header(ws: Worksheet, columns: Iterable) -> None:
 
 
 # --- Reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import sheet: its header, the field it fills, the kind of value, whether it must be
+    filled, its width and the help the guide shows."""
+
+    header: str
+    field: str
+    kind: str
+    required: bool = False
+    width: int = 18
+    help: object = ""
+
+
+def guide_columns(columns: Iterable[Column]) -> list[dict]:
+    """The columns as the import page and the guide sheet describe them."""
+    return [{"header": c.header, "required": c.required, "help": str(c.help)} for c in columns]
+
+
+def write_guide(ws: Worksheet, *, title: str, notes: list[str], sections: list[tuple[list, list]], widths) -> None:
+    """The "Huong dan" sheet of an import workbook: a title, the rules as bullets, then `sections`, each a
+    bold header row and its rows (the last cell of a row wrapped)."""
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    for note in notes:
+        ws.append(["•", note])
+        ws.cell(row=ws.max_row, column=2).alignment = wrap
+    for headers, rows in sections:
+        ws.append([])
+        ws.append(headers)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(row)
+            ws.cell(row=ws.max_row, column=len(row)).alignment = wrap
+    for letter, width in zip("ABC", widths, strict=False):
+        ws.column_dimensions[letter].width = width
+
+
+def columns_section(columns: Iterable[Column]) -> tuple[list, list]:
+    """The guide's table of columns: header, required or not, what to write."""
+    rows = [[c["header"], _("Có") if c["required"] else None, c["help"]] for c in guide_columns(columns)]
+    return [_("Cột"), _("Bắt buộc"), _("Giải thích")], rows
 
 
 def unquote(text: str) -> str:
