@@ -219,43 +219,31 @@ class DocumentIssue(DocumentPreview):
 # --- Downloads -----------------------------------------------------------------------------------
 
 
-class _Download(BlocYearMixin, DocumentAccess, View):
-    extension = ""
-    content_type = ""
+# A document as a file: the format's content type and the renderer that makes it from the built document.
+FORMATS = {"pdf": (PDF, pdf_of), "docx": (DOCX, docx_of), "xlsx": (XLSX_CONTENT_TYPE, xlsx_of)}
 
-    def render(self, built: Built) -> bytes:
-        raise NotImplementedError
+
+def built_response(built: Built, fmt: str) -> HttpResponse:
+    """The built document rendered in `fmt` (pdf, docx, xlsx), as a private download."""
+    content_type, render = FORMATS[fmt]
+    try:
+        data = render(built)
+    except NoTables:
+        raise Http404(_("Văn bản này không có bảng.")) from None
+    return _file_response(data, content_type, f"{built.filename}.{fmt}")
+
+
+class DocumentDownload(BlocYearMixin, DocumentAccess, View):
+    """A bloc-year's document in one format (`fmt`, given in the URL table)."""
+
+    fmt = "pdf"
 
     def get(self, request, *args, **kwargs):
         try:
             built = build(self.kind, bloc=self.bloc, year=self.year)
-            data = self.render(built)
         except DocumentUnavailable as exc:
             raise Http404(str(exc)) from None
-        except NoTables:
-            raise Http404(_("Văn bản này không có bảng.")) from None
-        return _file_response(data, self.content_type, f"{built.filename}.{self.extension}")
-
-
-class DocumentPdf(_Download):
-    extension, content_type = "pdf", PDF
-
-    def render(self, built):
-        return pdf_of(built)
-
-
-class DocumentDocx(_Download):
-    extension, content_type = "docx", DOCX
-
-    def render(self, built):
-        return docx_of(built)
-
-
-class DocumentXlsx(_Download):
-    extension, content_type = "xlsx", XLSX_CONTENT_TYPE
-
-    def render(self, built):
-        return xlsx_of(built)
+        return built_response(built, self.fmt)
 
 
 def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -376,9 +364,9 @@ urls = [
     path(_Y, DocumentList.as_view(), name="list"),
     path(_Y + "noi-dung-bao-cao/", TextsEdit.as_view(), name="texts"),
     path(_K, DocumentPreview.as_view(), name="preview"),
-    path(_K + "pdf/", DocumentPdf.as_view(), name="pdf"),
-    path(_K + "docx/", DocumentDocx.as_view(), name="docx"),
-    path(_K + "xlsx/", DocumentXlsx.as_view(), name="xlsx"),
+    path(_K + "pdf/", DocumentDownload.as_view(fmt="pdf"), name="pdf"),
+    path(_K + "docx/", DocumentDownload.as_view(fmt="docx"), name="docx"),
+    path(_K + "xlsx/", DocumentDownload.as_view(fmt="xlsx"), name="xlsx"),
     path(_K + "so-ngay/", DraftSave.as_view(), name="draft"),
     path(_K + "ban-hanh/", DocumentIssue.as_view(), name="issue"),
     path("van-ban/da-ban-hanh/<int:doc_pk>/", IssuedDownload.as_view(), name="issued_download"),

@@ -28,9 +28,8 @@ from meetings.views.meetings import _chunks, content_disposition
 from reports import jobs
 from reports.documents import PROVINCE_KINDS, DocumentUnavailable
 from reports.models import RenderJob
-from reports.pipeline import Built, build, docx_of, html_of, pdf_of, xlsx_of
-from reports.views import DOCX, PDF, _file_response
-from reports.xlsx_writer import XLSX_CONTENT_TYPE
+from reports.pipeline import build, html_of
+from reports.views import built_response
 
 STALE_QUEUE_SECONDS = 60  # a job still waiting after this long: say the worker may not be running
 
@@ -116,41 +115,18 @@ class DecisionDraft(_DecisionMixin, _BoardPreview):
         return context
 
 
-class _DecisionDownload(_DecisionMixin, _Signed, View):
-    permission = "awards.view_decision"
-    extension = ""
-    content_type = ""
+class DecisionDownload(_DecisionMixin, _Signed, View):
+    """The decision draft in one format (`fmt`, given in the URL table)."""
 
-    def render(self, built: Built) -> bytes:
-        raise NotImplementedError
+    permission = "awards.view_decision"
+    fmt = "pdf"
 
     def get(self, request, *args, **kwargs):
         try:
             built = build("decision", decision=self.get_decision())
         except DocumentUnavailable as exc:
             raise Http404(str(exc)) from None
-        return _file_response(self.render(built), self.content_type, f"{built.filename}.{self.extension}")
-
-
-class DecisionPdf(_DecisionDownload):
-    extension, content_type = "pdf", PDF
-
-    def render(self, built):
-        return pdf_of(built)
-
-
-class DecisionDocx(_DecisionDownload):
-    extension, content_type = "docx", DOCX
-
-    def render(self, built):
-        return docx_of(built)
-
-
-class DecisionXlsx(_DecisionDownload):
-    extension, content_type = "xlsx", XLSX_CONTENT_TYPE
-
-    def render(self, built):
-        return xlsx_of(built)
+        return built_response(built, self.fmt)
 
 
 # --- Background jobs ------------------------------------------------------------------------------
@@ -258,9 +234,9 @@ _J = "van-ban/lap-nen/"
 urls = [
     path("van-ban/tong-hop-tham-dinh/", ReviewSheet.as_view(), name="review_sheet"),
     path(_Q, DecisionDraft.as_view(), name="decision"),
-    path(_Q + "pdf/", DecisionPdf.as_view(), name="decision_pdf"),
-    path(_Q + "docx/", DecisionDocx.as_view(), name="decision_docx"),
-    path(_Q + "xlsx/", DecisionXlsx.as_view(), name="decision_xlsx"),
+    path(_Q + "pdf/", DecisionDownload.as_view(fmt="pdf"), name="decision_pdf"),
+    path(_Q + "docx/", DecisionDownload.as_view(fmt="docx"), name="decision_docx"),
+    path(_Q + "xlsx/", DecisionDownload.as_view(fmt="xlsx"), name="decision_xlsx"),
     path(_J, JobList.as_view(), name="jobs"),
     path(_J + "<int:job_pk>/", JobDetail.as_view(), name="job"),
     path(_J + "<int:job_pk>/tai-ve/", JobDownload.as_view(), name="job_download"),
