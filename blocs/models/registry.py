@@ -90,6 +90,8 @@ class Membership(models.Model):
         verbose_name = _("thành viên khối")
         verbose_name_plural = _("thành viên khối theo năm")
         ordering = ["year", "bloc", "unit__sort_key"]
+        # The year-wide reads (the header's years, the members of every bloc in a year) use it.
+        indexes = [models.Index(fields=["year", "bloc"], name="membership_year_bloc")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year"],
