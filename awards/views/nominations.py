@@ -23,7 +23,7 @@ from django.views.generic.base import ContextMixin
 from awards import services, workflow
 from awards.checks import Assessment, assess, check_summaries
 from awards.models import DossierKind, Nomination, ReviewEvent
-from blocs.access import blocs_visible_to
+from blocs.access import blocs_visible_to, scope_of
 from blocs.views.year import BlocYearMixin
 from meetings.forms import AttachmentForm
 from meetings.models import Ballot
@@ -70,21 +70,24 @@ class DossierForm(AttachmentForm):
 
 def ballot_lines(nominations) -> dict[int, tuple[str, str]]:
     """nomination pk -> (share text, rule text) of its unit on its ballot; queries grow with the number of
-    distinct meetings, not of nominations."""
+    distinct meetings, not of nominations. The nominations' `ballot` are the ballots read (with their meeting)."""
     ballot_ids = {n.ballot_id for n in nominations if n.ballot_id}
     if not ballot_ids:
         return {}
     quorums = {}
     results = {}
+    ballots = {}
     for ballot in ballots_queryset().filter(pk__in=ballot_ids):
         if ballot.meeting_id not in quorums:
             quorums[ballot.meeting_id] = meeting_quorum(ballot.meeting)
         results[ballot.pk] = ballot_result(ballot, quorum=quorums[ballot.meeting_id])
+        ballots[ballot.pk] = ballot
     lines = {}
     for n in nominations:
         result = results.get(n.ballot_id)
         if result is None:
             continue
+        n.ballot = ballots[n.ballot_id]
         row = next((r for r in result.rows if r.key == n.unit_id), None)
         lines[n.pk] = (row.share_text if row else "", result.rule_text)
     return lines
@@ -114,9 +117,13 @@ def history_rows(nomination: Nomination, assessment: Assessment | None = None) -
 
 
 def _visible_nominations(user):
-    return Nomination.objects.filter(bloc__in=blocs_visible_to(user)).select_related(
-        "bloc", "unit", "award_type", "ballot__meeting", "decision"
-    )
+    """The nominations the user may see, with their bloc, unit and award type (the ballot and its meeting come
+    from `ballot_lines`). A province-wide reader sees every bloc's: no filter (planning a join costs more than
+    running it)."""
+    nominations = Nomination.objects.select_related("bloc", "unit", "award_type")
+    if scope_of(user).reads_province:  # blocs_visible_to: every bloc
+        return nominations
+    return nominations.filter(bloc__in=blocs_visible_to(user))
 
 
 def _messages_of(exc: ValidationError) -> str:

@@ -604,9 +604,9 @@ class ReviewDetail(ReviewAccess, TemplateView):
 
     def get_nomination(self) -> Nomination:
         if not hasattr(self, "_nomination"):
+            # The ballot and its meeting come from `ballot_lines`, a decision (decided ones only) when shown.
             self._nomination = get_object_or_404(
-                Nomination.objects.select_related("bloc", "unit", "award_type", "ballot__meeting", "decision"),
-                pk=self.kwargs["nomination_pk"],
+                Nomination.objects.select_related("bloc", "unit", "award_type"), pk=self.kwargs["nomination_pk"]
             )
         return self._nomination
 
