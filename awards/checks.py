@@ -198,30 +198,31 @@ def assess(
         rule_sets,
     )
 
-    for n in nominations:
-        award_type = award_types[n.award_type_id]
-        key = (n.bloc_id, n.year)
-        facts = eligibility.Facts(
-            year=n.year,
-            award_code=award_type.code,
-            award_name=award_type.name,
-            state=n.state,
-            rule_set=n.year in rule_sets,
-            rule=rules.get((n.year, n.award_type_id)),
-            ratings=ratings.get(n.unit_id, {}),
-            awards=frozenset(awards.get(n.unit_id, ())),
-            ballot=assessment.ballots.get(n.pk),
-            quota_used=assessment.nominated.get((n.bloc_id, n.award_type_id, n.year), (0, 0))[0],
-            bloc_members=assessment.members.get(key, 0),
-            leading=(n.unit_id in leaders[key]) if key in leaders else None,
-            dossier_kinds=frozenset(kinds.get(n.pk, ())),
-            # None: the database holds one nomination per unit, award type and year at most (the constraint
-            # nomination_once_per_unit_award_year); the check still says so.
-            duplicates=0,
-            province_used=province_used.get((n.award_type_id, n.year), 0),
-            province_blocs=province_blocs.get(n.year, 0),
-        )
-        assessment.checks[n.pk] = eligibility.all_checks(facts)
+    with eligibility.same_texts():  # the request's language throughout: each text translated once
+        for n in nominations:
+            award_type = award_types[n.award_type_id]
+            key = (n.bloc_id, n.year)
+            facts = eligibility.Facts(
+                year=n.year,
+                award_code=award_type.code,
+                award_name=award_type.name,
+                state=n.state,
+                rule_set=n.year in rule_sets,
+                rule=rules.get((n.year, n.award_type_id)),
+                ratings=ratings.get(n.unit_id, {}),
+                awards=frozenset(awards.get(n.unit_id, ())),
+                ballot=assessment.ballots.get(n.pk),
+                quota_used=assessment.nominated.get((n.bloc_id, n.award_type_id, n.year), (0, 0))[0],
+                bloc_members=assessment.members.get(key, 0),
+                leading=(n.unit_id in leaders[key]) if key in leaders else None,
+                dossier_kinds=frozenset(kinds.get(n.pk, ())),
+                # None: the database holds one nomination per unit, award type and year at most (the constraint
+                # nomination_once_per_unit_award_year); the check still says so.
+                duplicates=0,
+                province_used=province_used.get((n.award_type_id, n.year), 0),
+                province_blocs=province_blocs.get(n.year, 0),
+            )
+            assessment.checks[n.pk] = eligibility.all_checks(facts)
     return assessment
 
 

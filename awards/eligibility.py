@@ -6,15 +6,43 @@ rule's citation and the rule set's legal basis. Shares are exact fractions, quot
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_noop
 
 from meetings import voting
+
+# The texts translated so far inside `same_texts()`, by message id (None: outside, translate each time).
+_texts: ContextVar[dict[str, str] | None] = ContextVar("eligibility_texts", default=None)
+
+
+def _(message: str) -> str:
+    """gettext, each text translated once inside `same_texts()`: a list's checks ask for the same few dozen
+    texts hundreds of times."""
+    texts = _texts.get()
+    if texts is None:
+        return gettext(message)
+    text = texts.get(message)
+    if text is None:
+        text = texts[message] = gettext(message)
+    return text
+
+
+@contextmanager
+def same_texts() -> Iterator[None]:
+    """Checks of many nominations in one language (the request's): translate each text once."""
+    token = _texts.set({})
+    try:
+        yield
+    finally:
+        _texts.reset(token)
+
 
 OK, WARNING, BLOCKING = "ok", "warning", "blocking"
 _SEVERITY = {OK: 0, WARNING: 1, BLOCKING: 2}
@@ -80,7 +108,7 @@ class RuleFact:
     legal_basis: tuple[str, ...] = ()
     prior_awards: tuple[PriorAwardFact, ...] = ()  # any one met suffices; none: no such condition
 
-    @property
+    @cached_property  # asked by each of the rule's checks
     def citation_text(self) -> str:
         return "; ".join(part for part in (self.citation, *self.legal_basis) if part)
 
@@ -189,17 +217,17 @@ def _percent(value: Decimal) -> str:
 
 
 _RATING_LABELS = {
-    "HTXSNV": gettext_lazy("Hoàn thành xuất sắc nhiệm vụ"),
-    "HTTNV": gettext_lazy("Hoàn thành tốt nhiệm vụ"),
-    "HTNV": gettext_lazy("Hoàn thành nhiệm vụ"),
-    "KHTNV": gettext_lazy("Không hoàn thành nhiệm vụ"),
+    "HTXSNV": gettext_noop("Hoàn thành xuất sắc nhiệm vụ"),
+    "HTTNV": gettext_noop("Hoàn thành tốt nhiệm vụ"),
+    "HTNV": gettext_noop("Hoàn thành nhiệm vụ"),
+    "KHTNV": gettext_noop("Không hoàn thành nhiệm vụ"),
 }
 
 
 def _rating_label(code: str) -> str:
     """The rating's name (translating that one only: a page of checks asks for hundreds)."""
     label = _RATING_LABELS.get(code)
-    return code if label is None else str(label)
+    return code if label is None else _(label)
 
 
 def _check(facts: Facts, code: str, label: str, outcome: str, detail: str, rule_text: str = "") -> Check:

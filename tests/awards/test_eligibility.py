@@ -403,3 +403,26 @@ def test_summary():
     assert e.summary([ok, warning]) == "warning"
     assert e.summary([blocking, ok, warning]) == "blocking"
     assert e.blocking_messages([ok, blocking]) == ["C: Thiếu"]
+
+
+# --- Translating once per list -------------------------------------------------------------------
+
+
+def test_same_texts_gives_the_checks_in_the_language_of_each_block():
+    from django.utils import translation
+
+    many = [facts(ratings=rated(YEAR, rating=r)) for r in ("HTXSNV", "HTTNV", "HTXSNV")]
+    with translation.override("vi"):
+        each_vi = [e.all_checks(f) for f in many]
+        with e.same_texts():
+            once_vi = [e.all_checks(f) for f in many]
+    with translation.override("en"):
+        each_en = [e.all_checks(f) for f in many]
+        with e.same_texts():
+            once_en = [e.all_checks(f) for f in many]
+
+    assert once_vi == each_vi
+    assert once_en == each_en
+    assert once_vi[1][0].label == "Xếp loại năm 2025"
+    assert once_en[1][0].label == "Rating for 2025"
+    assert "«Well completed tasks»" in once_en[1][0].detail
