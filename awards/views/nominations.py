@@ -5,6 +5,7 @@ A nomination is visible to whoever may see its bloc (else 404, files included); 
 the bloc holds it (draft/returned), the bloc head submits and withdraws, the board reviews. Services write.
 """
 
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django import forms
@@ -15,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -22,7 +24,7 @@ from django.views.generic.base import ContextMixin
 
 from awards import services, workflow
 from awards.checks import Assessment, assess, check_summaries
-from awards.models import DossierKind, Nomination, ReviewEvent
+from awards.models import DossierKind, Nomination, ReviewEvent, State
 from blocs.access import blocs_visible_to, scope_of
 from blocs.views.year import BlocYearMixin
 from meetings.forms import AttachmentForm
@@ -114,6 +116,33 @@ def history_rows(nomination: Nomination, assessment: Assessment | None = None) -
     ratings.sort(key=lambda r: -r.year)
     awards.sort(key=lambda a: (-a.year, a.award_type.order, a.award_type.name))
     return ratings, awards
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One review event as the timeline shows it: its time, who, and the states' names."""
+
+    event: ReviewEvent
+    at: str  # d/m/Y H:i, local time
+    by: str  # the person's full name, else user name
+    from_state: str  # the state's name; empty for the first event
+    to_state: str
+
+
+def timeline(nomination: Nomination) -> list[TimelineEntry]:
+    """The nomination's review events, oldest first, with their texts (each state's name translated once per
+    page, not by `get_FOO_display` per event)."""
+    states = {value: str(label) for value, label in State.choices}
+    return [
+        TimelineEntry(
+            event=e,
+            at=localtime(e.at).strftime("%d/%m/%Y %H:%M"),
+            by=e.by.get_full_name() or e.by.username,
+            from_state=states.get(e.from_state, e.from_state) if e.from_state else "",
+            to_state=states.get(e.to_state, e.to_state),
+        )
+        for e in ReviewEvent.objects.filter(nomination=nomination).select_related("by").order_by("at", "pk")
+    ]
 
 
 def _visible_nominations(user):
@@ -248,7 +277,7 @@ class NominationDetail(NominationMixin, TemplateView):
             dossier_form=dossier_form or DossierForm(),
             files=assessment.files.get(n.pk, []),
             actions=workflow.actions_for(n.state, self.roles),
-            events=list(ReviewEvent.objects.filter(nomination=n).select_related("by").order_by("at", "pk")),
+            events=timeline(n),
             ratings=ratings,
             awards=awards,
             history_from=first_year,

@@ -35,7 +35,7 @@ from awards.checks import Assessment, CheckSummary, _ballot_facts, assess, summa
 from awards.models import Nomination, ReviewEvent, State
 from awards.services import roles_of
 from awards.services_review import BOARD_ACTIONS, nominations_transition, reason_required
-from awards.views.nominations import HISTORY_YEARS, ballot_lines, history_rows
+from awards.views.nominations import HISTORY_YEARS, ballot_lines, history_rows, timeline
 from blocs.models import AwardRule, Bloc, Membership, QuotaBase
 from blocs.views.mixins import YearMixin
 from meetings import voting
@@ -658,7 +658,7 @@ class ReviewDetail(ReviewAccess, TemplateView):
             files=assessment.files.get(n.pk, []) if assessment else list(n.files.all()),
             history=history_years(n, assessment),
             history_from=n.year - HISTORY_YEARS + 1,
-            events=list(ReviewEvent.objects.filter(nomination=n).select_related("by").order_by("at", "pk")),
+            events=timeline(n),
             actions=sorted(actions, key=lambda t: t.reason_required),  # approving first, then return and reject
             can_act=self.can_act,
             around=around,
