@@ -558,7 +558,10 @@ def database_label() -> str:
 
         name = f"SQLite {sqlite3.sqlite_version}"
     age = settings.DATABASES["default"].get("CONN_MAX_AGE")
-    return f"{name} (loopback; persistent connections, CONN_MAX_AGE={age})" if age else name
+    prepared = settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold")
+    details = [f"persistent connections, CONN_MAX_AGE={age}"] if age else []
+    details += [f"prepared statements after {prepared} runs"] if prepared else []
+    return f"{name} (loopback; {', '.join(details)})" if details else name
 
 
 def main(argv: list[str] | None = None) -> int:
