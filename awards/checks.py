@@ -10,7 +10,7 @@ propose a Government flag, for all of them at once. `assess` does the same and k
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
@@ -277,27 +277,33 @@ class _BallotRow:
     present: int | None  # units recorded present at the ballot's meeting; None: attendance not recorded
 
 
-def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.BallotFact]:
-    """The ballot facts of the nominations that have a ballot: one query, the ballots with the number present at
-    their meeting and the candidacies of the nominated units (none: a row without)."""
-    ballot_ids = {n.ballot_id for n in nominations if n.ballot_id is not None}
-    if not ballot_ids:
-        return {}
-    # Only the bloc-year's member units count as present (as `meeting_quorum` and the ballot page count).
+@cache
+def _present_at_meeting() -> Subquery:
+    """A ballot's meeting's member units recorded present: only the bloc-year's members count (as
+    `meeting_quorum` and the ballot page count); None when none is. The same for every list: built once (a
+    query resolves a copy), which saves a third of `_ballot_facts`' time."""
     member = Membership.objects.filter(
         unit_id=OuterRef("unit_id"), bloc_id=OuterRef("meeting__bloc_id"), year=OuterRef("meeting__year")
     )
-    present_at_meeting = (
+    return Subquery(
         Attendance.objects.filter(Exists(member), meeting_id=OuterRef("meeting_id"), present=True)
         .order_by()
         .values("meeting_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
+
+
+def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.BallotFact]:
+    """The ballot facts of the nominations that have a ballot: one query, the ballots with the number present at
+    their meeting and the candidacies of the nominated units (none: a row without)."""
+    ballot_ids = {n.ballot_id for n in nominations if n.ballot_id is not None}
+    if not ballot_ids:
+        return {}
     rows = (
         Ballot.objects.filter(pk__in=ballot_ids)
         .annotate(
-            present_count=Subquery(present_at_meeting),
+            present_count=_present_at_meeting(),
             nominated=FilteredRelation(
                 "candidates", condition=Q(candidates__unit_id__in={n.unit_id for n in nominations})
             ),
