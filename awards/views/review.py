@@ -458,12 +458,18 @@ def queue_rows(nominations, summaries: dict[int, CheckSummary], shares: dict[int
     link = reverse("awards:review", kwargs={"nomination_pk": marker}).split(str(marker))
     suffix = f"?{query}" if query else ""
     select = _("Chọn %(unit)s — %(award)s")
-    counts: dict[tuple[str, int], str] = {}
+    blocking_texts: dict[int, str] = {}
+    warning_texts: dict[int, str] = {}
 
-    def count(singular: str, n: int) -> str:
-        if (singular, n) not in counts:
-            counts[singular, n] = ngettext(singular, singular, n) % {"n": n}
-        return counts[singular, n]
+    def blocking(n: int) -> str:
+        if n not in blocking_texts:
+            blocking_texts[n] = ngettext("%(n)s chưa đạt", "%(n)s chưa đạt", n) % {"n": n}
+        return blocking_texts[n]
+
+    def warnings(n: int) -> str:
+        if n not in warning_texts:
+            warning_texts[n] = ngettext("%(n)s cảnh báo", "%(n)s cảnh báo", n) % {"n": n}
+        return warning_texts[n]
 
     passed, direct = _("Đạt"), _("Lập trực tiếp")
     rows = []
@@ -482,8 +488,8 @@ def queue_rows(nominations, summaries: dict[int, CheckSummary], shares: dict[int
             "state_class": STATE_BADGES.get(n.state, "text-bg-primary"),
             "submitted": localtime(submitted).strftime("%d/%m/%Y") if submitted else "",
             "title": summary.title,
-            "blocking": count("%(n)s chưa đạt", len(summary.blocking)) if summary.blocking else "",
-            "warnings": count("%(n)s cảnh báo", len(summary.warnings)) if summary.warnings else "",
+            "blocking": blocking(len(summary.blocking)) if summary.blocking else "",
+            "warnings": warnings(len(summary.warnings)) if summary.warnings else "",
             "ok": "" if summary.blocking or summary.warnings else passed,
             "ballot": n.ballot_id is not None,
             "direct": direct,
