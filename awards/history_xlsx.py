@@ -52,6 +52,7 @@ from units.xlsx import (
     YearImportResult,
     cell_text,
     columns_section,
+    import_rules_notes,
     locate_columns,
     open_sheet,
     read_rows,
@@ -119,11 +120,7 @@ def guide_notes() -> list[str]:
           "từ một quyết định đã vào phần mềm thì giữ nguyên: dòng của nó phải ghi đúng số và ngày của quyết định "
           "đó. Nhập tệp không bao giờ xóa khen thưởng."),
         _("Ô người ký để trống: giữ nguyên người ký đã ghi."),
-        _("Cả tệp được kiểm tra trước khi ghi: chỉ cần một dòng sai là chưa có gì được ghi, và mọi lỗi được "
-          "liệt kê kèm số dòng, tên cột."),
-        _("Nhập lại cùng một tệp không làm thay đổi gì; chỉ những dòng có giá trị khác mới được ghi."),
-        _("Ô bắt đầu bằng =, +, -, @ được ghi thêm dấu nháy đơn (') ở đầu khi xuất; khi nhập, một dấu nháy "
-          "đơn ở đầu ô được bỏ đi. Không dùng công thức trong tệp nhập."),
+        *import_rules_notes(),
     ]  # fmt: skip
 
 

@@ -42,6 +42,7 @@ from units.xlsx import (
     YearImportResult,
     cell_text,
     columns_section,
+    import_rules_notes,
     locate_columns,
     open_sheet,
     read_rows,
@@ -96,11 +97,7 @@ def guide_notes() -> list[str]:
           "tổng số người; số Chiến sĩ thi đua cơ sở không lớn hơn số Lao động tiên tiến."),
         _("Xếp loại của đơn vị thuộc một khối đã khóa sổ năm đó chỉ xem, không sửa được: dòng làm thay đổi "
           "xếp loại ấy bị từ chối (dòng giống hệt dữ liệu đang có thì không sao)."),
-        _("Cả tệp được kiểm tra trước khi ghi: chỉ cần một dòng sai là chưa có gì được ghi, và mọi lỗi được "
-          "liệt kê kèm số dòng, tên cột."),
-        _("Nhập lại cùng một tệp không làm thay đổi gì; chỉ những dòng có giá trị khác mới được ghi."),
-        _("Ô bắt đầu bằng =, +, -, @ được ghi thêm dấu nháy đơn (') ở đầu khi xuất; khi nhập, một dấu nháy "
-          "đơn ở đầu ô được bỏ đi. Không dùng công thức trong tệp nhập."),
+        *import_rules_notes(),
     ]  # fmt: skip
 
 

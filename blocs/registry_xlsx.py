@@ -51,6 +51,7 @@ from units.xlsx import (
     CellError,
     Problem,
     cell_text,
+    import_rules_notes,
     locate_columns,
     open_workbook,
     read_rows,
@@ -184,16 +185,7 @@ def guide_notes() -> list[str]:
             "Khối không có dòng nào trong sheet được giữ nguyên."
         ),
         _("Năm của sheet Thanh vien phải là năm đang chọn khi nhập."),
-        _(
-            "Cả tệp được kiểm tra trước khi ghi: chỉ cần một dòng sai là chưa có gì được ghi, "
-            "và mọi lỗi được liệt kê kèm tên sheet, số dòng, tên cột."
-        ),
-        _("Nhập lại cùng một tệp không làm thay đổi gì; chỉ những dòng có giá trị khác mới được ghi."),
-        _(
-            "Ô có nội dung bắt đầu bằng =, +, -, @ được ghi thêm dấu nháy đơn (') ở đầu khi xuất, để Excel "
-            "không coi là công thức; khi nhập, một dấu nháy đơn ở đầu ô được bỏ đi. "
-            "Không dùng công thức trong tệp nhập."
-        ),
+        *import_rules_notes(by_sheet=True),
     ]
 
 

@@ -115,6 +115,30 @@ def columns_section(columns: Iterable[Column]) -> tuple[list, list]:
     return [_("Cột"), _("Bắt buộc"), _("Giải thích")], rows
 
 
+def import_rules_notes(*, by_sheet: bool = False) -> list[str]:
+    """The last lines of every import's guide, the same rules for each: all or nothing, a repeated import
+    changes nothing, and how formulas are kept out. `by_sheet`: errors are located by sheet too."""
+    if by_sheet:
+        checked = _(
+            "Cả tệp được kiểm tra trước khi ghi: chỉ cần một dòng sai là chưa có gì được ghi, "
+            "và mọi lỗi được liệt kê kèm tên sheet, số dòng, tên cột."
+        )
+    else:
+        checked = _(
+            "Cả tệp được kiểm tra trước khi ghi: chỉ cần một dòng sai là chưa có gì được ghi, và mọi lỗi được "
+            "liệt kê kèm số dòng, tên cột."
+        )
+    return [
+        checked,
+        _("Nhập lại cùng một tệp không làm thay đổi gì; chỉ những dòng có giá trị khác mới được ghi."),
+        _(
+            "Ô có nội dung bắt đầu bằng =, +, -, @ được ghi thêm dấu nháy đơn (') ở đầu khi xuất, để Excel "
+            "không coi là công thức; khi nhập, một dấu nháy đơn ở đầu ô được bỏ đi. "
+            "Không dùng công thức trong tệp nhập."
+        ),
+    ]
+
+
 def unquote(text: str) -> str:
     """A cell's text as it was before `safe_cell`: one protecting apostrophe removed."""
     return text[1:] if text.startswith(QUOTE) else text
