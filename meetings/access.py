@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.views.generic.base import ContextMixin
 
-from blocs.access import blocs_visible_to
+from blocs.access import in_visible_blocs
 from blocs.models import BlocYear
 from meetings.models import Meeting
 
@@ -22,7 +22,7 @@ class MeetingMixin(LoginRequiredMixin, ContextMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.meeting = get_object_or_404(
-            Meeting.objects.select_related("bloc").filter(bloc__in=blocs_visible_to(request.user)),
+            in_visible_blocs(Meeting.objects.select_related("bloc"), request.user),
             pk=kwargs["meeting_pk"],
         )
         self.bloc, self.year = self.meeting.bloc, self.meeting.year

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView, View
 
 from awards.models import Nomination
 from awards.workflow import EDITABLE_STATES
-from blocs.access import blocs_visible_to
+from blocs.access import in_visible_blocs
 from blocs.views.year import BlocYearMixin
 from meetings.views.meetings import _chunks, content_disposition
 from reports import services
@@ -259,7 +259,7 @@ class IssuedDownload(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         issued = get_object_or_404(
-            IssuedDocument.objects.filter(bloc__in=blocs_visible_to(request.user)).select_related("bloc"),
+            in_visible_blocs(IssuedDocument.objects.select_related("bloc"), request.user),
             pk=kwargs["doc_pk"],
         )
         if not request.user.has_perm("reports.view_documents", issued.bloc):
@@ -283,7 +283,7 @@ class IssuedAttach(LoginRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         issued = get_object_or_404(
-            IssuedDocument.objects.filter(bloc__in=blocs_visible_to(request.user)).select_related("bloc"),
+            in_visible_blocs(IssuedDocument.objects.select_related("bloc"), request.user),
             pk=kwargs["doc_pk"],
         )
         if not request.user.has_perm("reports.attach_to_dossier", issued.bloc):

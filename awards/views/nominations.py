@@ -25,7 +25,7 @@ from django.views.generic.base import ContextMixin
 from awards import services, workflow
 from awards.checks import Assessment, assess, check_summaries
 from awards.models import DossierKind, Nomination, ReviewEvent, State
-from blocs.access import blocs_visible_to, scope_of
+from blocs.access import in_visible_blocs
 from blocs.views.year import BlocYearMixin
 from meetings.forms import AttachmentForm
 from meetings.models import Ballot
@@ -147,12 +147,8 @@ def timeline(nomination: Nomination) -> list[TimelineEntry]:
 
 def _visible_nominations(user):
     """The nominations the user may see, with their bloc, unit and award type (the ballot and its meeting come
-    from `ballot_lines`). A province-wide reader sees every bloc's: no filter (planning a join costs more than
-    running it)."""
-    nominations = Nomination.objects.select_related("bloc", "unit", "award_type")
-    if scope_of(user).reads_province:  # blocs_visible_to: every bloc
-        return nominations
-    return nominations.filter(bloc__in=blocs_visible_to(user))
+    from `ballot_lines`)."""
+    return in_visible_blocs(Nomination.objects.select_related("bloc", "unit", "award_type"), user)
 
 
 def _messages_of(exc: ValidationError) -> str:
@@ -220,7 +216,7 @@ class NominationFromBallot(LoginRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         ballot = get_object_or_404(
-            Ballot.objects.select_related("meeting").filter(meeting__bloc__in=blocs_visible_to(request.user)),
+            in_visible_blocs(Ballot.objects.select_related("meeting"), request.user, "meeting__bloc"),
             pk=kwargs["ballot_pk"],
         )
         unit = get_object_or_404(Unit, pk=kwargs["unit_pk"])

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from blocs import services
-from blocs.access import blocs_visible_to
+from blocs.access import blocs_visible_to, in_visible_blocs
 from blocs.forms import BlocForm, CopyYearForm, MembershipAddForm, MembershipChangeForm
 from blocs.models import Bloc, BlocKind, MemberRole, Membership
 from blocs.views.mixins import Guarded, ObjectGuarded, YearMixin
@@ -173,7 +173,7 @@ class MembershipChange(_MembershipAction):
     def get_object(self, queryset=None):
         if not hasattr(self, "_object"):
             self.membership = get_object_or_404(
-                Membership.objects.select_related("bloc", "unit").filter(bloc__in=blocs_visible_to(self.request.user)),
+                in_visible_blocs(Membership.objects.select_related("bloc", "unit"), self.request.user),
                 pk=self.kwargs["membership_pk"],
             )
             self._object = self.membership.bloc
