@@ -21,6 +21,12 @@ class State(models.TextChoices):
     NOT_APPROVED = "not_approved", _("Không đủ điều kiện")
     DECIDED = "decided", _("Đã có quyết định")
 
+    @classmethod
+    def names(cls) -> dict[str, str]:
+        """Each state's name in the active language, for a list that shows many (`get_state_display` translates
+        every choice on each call)."""
+        return {value: str(label) for value, label in cls.choices}
+
 
 class AwardDecision(models.Model):
     """A decision of the provincial chairman (Quyết định số …/QĐ-UBND) awarding one award type."""
