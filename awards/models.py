@@ -22,7 +22,7 @@ class State(models.TextChoices):
     DECIDED = "decided", _("Đã có quyết định")
 
     @classmethod
-    def names(cls) -> dict[str, str]:
+    def display_names(cls) -> dict[str, str]:
         """Each state's name in the active language, for a list that shows many (`get_state_display` translates
         every choice on each call)."""
         return {value: str(label) for value, label in cls.choices}

@@ -132,7 +132,7 @@ class TimelineEntry:
 def timeline(nomination: Nomination) -> list[TimelineEntry]:
     """The nomination's review events, oldest first, with their texts (each state's name translated once per
     page, not by `get_FOO_display` per event)."""
-    states = State.names()
+    states = State.display_names()
     return [
         TimelineEntry(
             event=e,

@@ -453,7 +453,7 @@ def queue_rows(nominations, summaries: dict[int, CheckSummary], shares: dict[int
     """The page's rows: (nomination, check summary, vote share, selected, state's name, cells), where `cells` are
     the texts the row shows, worked out here once per page (its link, labels, counts, badge, date) rather than by
     template tags in each of the 50 rows. The same texts as those tags: `{% url %}`, `blocktranslate`, `|date`."""
-    states = State.names()
+    states = State.display_names()
     # The review page's address around a stand-in id, reversed once: each row puts its own id in between.
     marker = 999999999
     link = reverse("awards:review", kwargs={"nomination_pk": marker}).split(str(marker))
