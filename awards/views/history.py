@@ -4,19 +4,15 @@ the import. Reading and writing workbooks lives in `awards.history_xlsx`.
 The province-wide roles download; only the board admin imports (`awards.rules_decisions`).
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
-from rules.contrib.views import permission_required
 
 import awards.rules_decisions  # noqa: F401  (registers the permissions these views ask for)
 from awards import history_xlsx
 from blocs.views.mixins import Guarded, YearMixin
-from blocs.views.xlsx_io import XlsxImport, XlsxPage, export_year, xlsx_response
+from blocs.views.xlsx_io import XlsxImport, XlsxPage, export_year, xlsx_download, xlsx_response
 from units.models import AwardType
 
 
@@ -52,18 +48,12 @@ class HistoryImport(XlsxImport, _HistoryPage, FormView):
         return history_xlsx.history_import(data=data, user=self.request.user)
 
 
-@require_safe
-@login_required
-@permission_required("awards.export_award_history", raise_exception=True)
-@never_cache
+@xlsx_download("awards.export_award_history")
 def history_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(history_xlsx.build_template(), "thidua-mau-lich-su-khen-thuong.xlsx")
 
 
-@require_safe
-@login_required
-@permission_required("awards.export_award_history", raise_exception=True)
-@never_cache
+@xlsx_download("awards.export_award_history")
 def history_export(request: HttpRequest) -> HttpResponse:
     """`?nam=2021`: that year's awards; without it, every year's."""
     year = export_year(request)

@@ -6,17 +6,13 @@ by `blocs.services_ratings` and imported/exported by `blocs.ratings_xlsx`.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
-from rules.contrib.views import permission_required
 
 from blocs import ratings_xlsx
 from blocs.ranking_data import ranking_for
@@ -32,7 +28,7 @@ from blocs.services_ratings import (
     staff_count_errors,
 )
 from blocs.views.mixins import Guarded
-from blocs.views.xlsx_io import XlsxImport, export_year, xlsx_response
+from blocs.views.xlsx_io import XlsxImport, export_year, xlsx_download, xlsx_response
 from blocs.views.year import BlocYearMixin
 from units.models import Rating
 from units.text import clean_text
@@ -275,18 +271,12 @@ class RatingsImport(XlsxImport, Guarded, FormView):
         return context
 
 
-@require_safe
-@login_required
-@permission_required("blocs.export_registry", raise_exception=True)
-@never_cache
+@xlsx_download("blocs.export_registry")
 def ratings_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(ratings_xlsx.build_template(), "thidua-mau-xep-loai.xlsx")
 
 
-@require_safe
-@login_required
-@permission_required("blocs.export_registry", raise_exception=True)
-@never_cache
+@xlsx_download("blocs.export_registry")
 def ratings_export(request: HttpRequest) -> HttpResponse:
     """`?nam=2024`: that year's ratings; without it, every year's."""
     year = export_year(request)

@@ -4,16 +4,12 @@ Reading and writing workbooks lives in `blocs.registry_xlsx`; these views only c
 what, take the upload, and show the outcome on the same page.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
-from rules.contrib.views import permission_required
 
 from blocs import registry_xlsx
 from blocs.views.mixins import Guarded, YearMixin
-from blocs.views.xlsx_io import XlsxImport, XlsxPage, xlsx_response
+from blocs.views.xlsx_io import XlsxImport, XlsxPage, xlsx_download, xlsx_response
 
 
 class _RegistryPage(XlsxPage, Guarded, YearMixin):
@@ -53,19 +49,13 @@ def _year_of(request: HttpRequest) -> int:
     return helper.get_year()
 
 
-@require_safe
-@login_required
-@permission_required("blocs.export_registry", raise_exception=True)
-@never_cache
+@xlsx_download("blocs.export_registry")
 def template_download(request: HttpRequest) -> HttpResponse:
     year = _year_of(request)
     return xlsx_response(registry_xlsx.build_template(year=year), f"thidua-mau-nhap-{year}.xlsx")
 
 
-@require_safe
-@login_required
-@permission_required("blocs.export_registry", raise_exception=True)
-@never_cache
+@xlsx_download("blocs.export_registry")
 def export_download(request: HttpRequest) -> HttpResponse:
     year = _year_of(request)
     return xlsx_response(registry_xlsx.export_registry(year), f"thidua-du-lieu-{year}.xlsx")

@@ -8,10 +8,13 @@ take the upload, run the import and show its errors or counts on the same page
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from blocs.years import MAX_YEAR, MIN_YEAR
 from units.xlsx import XLSX_CONTENT_TYPE, ImportResult, xlsx_problem
@@ -79,6 +82,16 @@ class XlsxImport(XlsxPage):
     def form_valid(self, form):
         result = self.run_import(form.cleaned_data["file"])
         return self.render_to_response(self.get_context_data(form=XlsxUploadForm(), result=result))
+
+
+def xlsx_download(permission: str):
+    """The guard of a workbook download view (a template or an export): GET or HEAD only, a signed-in user with
+    `permission` (else 403), never cached."""
+
+    def decorate(view):
+        return require_safe(login_required(permission_required(permission, raise_exception=True)(never_cache(view))))
+
+    return decorate
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
