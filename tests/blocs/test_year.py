@@ -69,3 +69,60 @@ def test_overview_queries_are_bounded(client_for, viewer, world, year, scoring, 
     client = client_for(viewer)
     with django_assert_max_num_queries(20):
         client.get(_url("year", world, year))
+
+
+def test_overview_counts_each_part_of_the_year(client_for, secretary_a, world, year, scoring, year_end_meeting):
+    """Every count of the checklist, read in one query: only bloc A's members of the year count, each unit once."""
+    from datetime import date
+
+    from blocs.models import Pledge, PledgeSignature, Score, TitleRegistration
+    from meetings.models import Ballot
+    from units.models import AnnualRating, AwardType
+
+    a1, a2, a3, b1 = world["unit_a1"], world["unit_a2"], world["unit_a3"], world["unit_b1"]
+    pledge = Pledge.objects.create(bloc=world["bloc_a"], year=year, title="Giao ước", adopted_on=date(2025, 2, 20))
+    for unit in (a1, a2, b1):  # b1 is not a member of bloc A: its signature does not count
+        PledgeSignature.objects.create(pledge=pledge, unit=unit, signed_on=date(2025, 2, 20))
+    award_type, other_type = AwardType.objects.order_by("order")[:2]
+    # a1 registers two titles (one unit), b1 is in bloc B
+    for bloc, unit, kind in ((world["bloc_a"], a1, award_type), (world["bloc_a"], a1, other_type),
+                             (world["bloc_a"], a3, award_type), (world["bloc_b"], b1, award_type)):  # fmt: skip
+        TitleRegistration.objects.create(
+            bloc=bloc, unit=unit, year=year, award_type=kind, registered_on=date(2025, 1, 15)
+        )
+    criteria = list(scoring.criteria.exclude(kind="group").order_by("order")[:2])
+    Score.objects.create(criterion=criteria[0], unit=a1, self_value=5, assessed_value=5)
+    Score.objects.create(criterion=criteria[1], unit=a1, self_value=4)
+    Score.objects.create(criterion=criteria[0], unit=a2, self_value=3)
+    Score.objects.create(criterion=criteria[0], unit=b1, self_value=3, assessed_value=3)  # not a member
+    AnnualRating.objects.create(unit=a1, year=year, rating="HTXSNV")
+    AnnualRating.objects.create(unit=a2, year=year - 1, rating="HTXSNV")  # another year
+    AnnualRating.objects.create(unit=b1, year=year, rating="HTXSNV")  # not a member
+    for order in (1, 2):
+        Ballot.objects.create(meeting=year_end_meeting, order=order, title=f"Phiếu {order}", award_type=award_type,
+                              entitled=3, vote_base="present", threshold_num=1, threshold_den=2)  # fmt: skip
+
+    response = client_for(secretary_a).get(_url("year", world, year))
+    items = {str(i["label"]): (i["done"], str(i["detail"])) for i in response.context["checklist"]}
+    assert items["Giao ước thi đua được ký kết"] == (True, "ngày 20/02/2025")
+    assert items["Đơn vị ký giao ước"] == (False, "2/3")
+    assert items["Đơn vị đăng ký danh hiệu"] == (False, "2/3")
+    assert items["Bảng chấm điểm"] == (True, scoring.name)
+    assert items["Đơn vị đã tự chấm điểm"] == (False, "2/3")
+    assert items["Đơn vị đã được khối thẩm định điểm"] == (False, "1/3")
+    assert items["Xếp loại mức độ hoàn thành nhiệm vụ"] == (False, "1/3")
+    assert items["Hội nghị tổng kết, bình xét"] == (True, "1 hội nghị, 2 lần bỏ phiếu")
+
+    Pledge.objects.filter(pk=pledge.pk).update(adopted_on=None)
+    response = client_for(secretary_a).get(_url("year", world, year))
+    items = {str(i["label"]): (i["done"], str(i["detail"])) for i in response.context["checklist"]}
+    assert items["Giao ước thi đua được ký kết"] == (False, "đã soạn, chưa ghi ngày ký")
+
+
+def test_overview_of_an_empty_year(client_for, secretary_a, world, year):
+    response = client_for(secretary_a).get(_url("year", world, year))
+    items = {str(i["label"]): (i["done"], str(i["detail"])) for i in response.context["checklist"]}
+    assert items["Giao ước thi đua được ký kết"] == (False, "chưa có")
+    assert items["Bảng chấm điểm"] == (False, "chưa có")
+    assert items["Đơn vị đã tự chấm điểm"] == (False, "0/3")
+    assert items["Hội nghị tổng kết, bình xét"] == (False, "chưa có")
