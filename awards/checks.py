@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache, cached_property
 
+from django.db import connection
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
@@ -166,30 +167,17 @@ def assess(
             kinds[nomination_id].add(kind)
 
     # Nominations by bloc, award type and year, of every award type (the quotas of the year read them too):
-    # those not rejected count against a quota (summed for the province).
+    # those not rejected count against a quota (summed for the province). Member units of every bloc in the
+    # years; the active blocs with members are the province's.
     province_used: dict[tuple[int, int], int] = defaultdict(int)
-    for bloc_id, type_id, year, n_used, n_approved in (
-        Nomination.objects.filter(year__in=years)
-        .values_list("bloc_id", "award_type_id", "year")
-        .annotate(
-            used=Count("pk", filter=~Q(state=State.NOT_APPROVED)),
-            approved=Count("pk", filter=Q(state__in=[State.APPROVED, State.DECIDED])),
-        )
-        .order_by()
-    ):
+    province_blocs: dict[int, int] = defaultdict(int)
+    nominated, members, active = _year_counts(years)
+    for (bloc_id, type_id, year), (n_used, n_approved) in nominated.items():
         assessment.nominated[bloc_id, type_id, year] = (n_used, n_approved)
         province_used[type_id, year] += n_used
-
-    # Member units of every bloc in the years; the active blocs with members are the province's.
-    province_blocs: dict[int, int] = defaultdict(int)
-    for bloc_id, year, active, n in (
-        Membership.objects.filter(year__in=years)
-        .values_list("bloc_id", "year", "bloc__active")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    for (bloc_id, year), n in members.items():
         assessment.members[bloc_id, year] = n
-        if active:
+        if (bloc_id, year) in active:
             assessment.active_blocs.add(bloc_id)
             province_blocs[year] += 1
 
@@ -224,6 +212,48 @@ def assess(
             )
             assessment.checks[n.pk] = eligibility.all_checks(facts)
     return assessment
+
+
+def _year_counts(years: set[int]):
+    """The years' nominations counted by (bloc, award type, year) as (not rejected, approved or decided), the member
+    units counted by (bloc, year), and the (bloc, year) pairs whose bloc is active: one query.
+
+    Written as SQL: as two ORM aggregates, building and compiling them cost Django more than PostgreSQL took to
+    answer them, on every nomination page and the review queue.
+    """
+    year_list = sorted(years)
+    placeholders = ", ".join(["%s"] * len(year_list))
+    sql = _YEAR_COUNTS_SQL.replace("{years}", placeholders)
+    params = [State.NOT_APPROVED, State.APPROVED, State.DECIDED, *year_list, *year_list]
+    nominated: dict[tuple[int, int, int], tuple[int, int]] = {}
+    members: dict[tuple[int, int], int] = {}
+    active: set[tuple[int, int]] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for part, bloc_id, type_id, year, first, second in cursor.fetchall():
+            if part == 0:
+                nominated[bloc_id, type_id, year] = (int(first), int(second))
+            else:
+                members[bloc_id, year] = int(first)
+                if second:
+                    active.add((bloc_id, year))
+    return nominated, members, active
+
+
+def _year_counts_sql() -> str:
+    nomination, membership, bloc = (connection.ops.quote_name(m._meta.db_table) for m in (Nomination, Membership, Bloc))
+    return (
+        f"SELECT 0, bloc_id, award_type_id, year, SUM(CASE WHEN state <> %s THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN state IN (%s, %s) THEN 1 ELSE 0 END)"
+        f" FROM {nomination} WHERE year IN ({{years}}) GROUP BY bloc_id, award_type_id, year"
+        f" UNION ALL"
+        f" SELECT 1, m.bloc_id, NULL, m.year, COUNT(*), MAX(CASE WHEN b.active THEN 1 ELSE 0 END)"
+        f" FROM {membership} m JOIN {bloc} b ON b.id = m.bloc_id WHERE m.year IN ({{years}})"
+        f" GROUP BY m.bloc_id, m.year"
+    )
+
+
+_YEAR_COUNTS_SQL = _year_counts_sql()
 
 
 def _rule_facts(

@@ -469,10 +469,10 @@ def test_bounded_queries(world):
 
     assert len(small_checks) == 5
     assert len(large_checks) == 50
-    # 9 for the facts (the ballots with their meeting's attendance and the units' candidacies in one, the members
-    # of every bloc with the province's active blocs in one, no count of duplicates: a constraint forbids them),
-    # 6 for the one bloc proposing a Government flag.
-    assert len(many) == len(few) == 15
+    # 8 for the facts (the ballots with their meeting's attendance and the units' candidacies in one, the years'
+    # nominations by bloc and award type with the members of every bloc and the province's active blocs in one,
+    # no count of duplicates: a constraint forbids them), 6 for the one bloc proposing a Government flag.
+    assert len(many) == len(few) == 14
 
 
 # --- The leading unit of many blocs --------------------------------------------------------------
@@ -518,10 +518,10 @@ def test_government_flags_of_many_blocs_run_the_queries_of_two(world, django_ass
 
     assert _leading_outcomes(few_checks, few) == ["ok", "ok", "blocking"] * 2
     assert _leading_outcomes(many_checks, many) == ["ok", "ok", "blocking"] * 12
-    # 8 for the facts (no nomination has a ballot of its own); 8 for the leading units of every bloc: the
+    # 7 for the facts (no nomination has a ballot of its own); 8 for the leading units of every bloc: the
     # blocs, the rankings' four, the provincial-flag ballots, their candidates, their meetings' attendance.
     # (Bloc by bloc it was 11 + 9 a bloc: 29 for two blocs, 119 for twelve.)
-    assert len(measured) == 16
+    assert len(measured) == 15
 
 
 def _leading_bloc_by_bloc(bloc_years) -> dict:

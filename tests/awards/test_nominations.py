@@ -403,8 +403,8 @@ def test_bloc_list_queries_are_bounded(count, world, secretary_a, client_for, dj
     _nominations(world, count, secretary_a)
     client = client_for(secretary_a)
 
-    # 12 for the page and 8 for the eligibility summary column, whatever the number of nominations.
-    with django_assert_num_queries(20):
+    # 12 for the page and 7 for the eligibility summary column, whatever the number of nominations.
+    with django_assert_num_queries(19):
         response = client.get(url("bloc_list", pk=world["bloc_a"].pk, year=2025))
 
     assert response.status_code == 200
@@ -422,9 +422,9 @@ def test_detail_queries_are_bounded(events, nomination, head_a, media, client_fo
         )
     client = client_for(head_a)
 
-    # 9 for the page and 8 for its eligibility checks, which read the unit's ratings and awards and the files
+    # 9 for the page and 7 for its eligibility checks, which read the unit's ratings and awards and the files
     # the page lists too, whatever the number of events and files.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(url("detail", nomination_pk=nomination.pk))
 
     assert response.status_code == 200
