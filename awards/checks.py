@@ -25,6 +25,7 @@ from meetings import voting
 from meetings.models import Attendance, Ballot, BallotPurpose
 from meetings.services_ballots import BallotView, ballot_result, ballots_queryset
 from units.models import AnnualRating, Award, AwardType
+from units.prepared import Prepared
 
 LOOK_BACK = 6  # years of ratings read: the longest condition (5 years) and one more
 
@@ -94,6 +95,58 @@ class Assessment:
     files: dict[int, list[DossierFile]] = field(default_factory=dict)  # with records=True, by nomination id
 
 
+def every_award_type() -> dict[int, AwardType]:
+    """Every award type, by id (one query)."""
+    return {a.pk: a for a in _AWARD_TYPES()}
+
+
+# The queries of `assess`, prepared (units.prepared): each page of nominations runs them, and building and
+# compiling them cost Django more than the database took to answer them.
+_AWARD_TYPES = Prepared(lambda: AwardType.objects.all())
+_RATINGS = Prepared(
+    lambda unit_ids, after, last: AnnualRating.objects.filter(unit_id__in=unit_ids, year__gt=after, year__lte=last)
+    .order_by()
+)  # fmt: skip
+_AWARDS = Prepared(
+    lambda unit_ids, after, last: Award.objects.filter(unit_id__in=unit_ids, year__gt=after, year__lte=last).order_by()
+)
+_FILES = Prepared(lambda nomination_ids: DossierFile.objects.filter(nomination_id__in=nomination_ids))
+_RATING_FACTS = Prepared(
+    lambda unit_ids, after, last: AnnualRating.objects.filter(unit_id__in=unit_ids, year__gt=after, year__lte=last)
+    .order_by()
+    .values_list("unit_id", "year", "rating", "staff_total", "staff_completed", "staff_advanced",
+                 "staff_emulation_fighters")
+)  # fmt: skip
+_AWARD_FACTS = Prepared(
+    lambda unit_ids, after, last: Award.objects.filter(unit_id__in=unit_ids, year__gt=after, year__lte=last)
+    .order_by()
+    .values_list("unit_id", "award_type_id", "year")
+)  # fmt: skip
+_FILE_KINDS = Prepared(
+    lambda nomination_ids: DossierFile.objects.filter(nomination_id__in=nomination_ids)
+    .values_list("nomination_id", "kind")
+    .order_by()
+    .distinct()
+)  # fmt: skip
+_RULE_SETS = Prepared(lambda years: RuleSet.objects.filter(year__in=years))
+_AWARD_RULES = Prepared(
+    lambda years: AwardRule.objects.filter(rule_set__year__in=years)
+    .values_list("pk", "rule_set__year", "award_type_id", "required_rating", "consecutive_years", "quota_percent",
+                 "quota_base", "quota_count", "citation", "prior_awards__award_type_id", "prior_awards__count")
+    .order_by()
+)  # fmt: skip
+_BALLOTS = Prepared(
+    lambda ballot_ids, unit_ids: Ballot.objects.filter(pk__in=ballot_ids)
+    .annotate(
+        present_count=_present_at_meeting(),
+        nominated=FilteredRelation("candidates", condition=Q(candidates__unit_id__in=unit_ids)),
+    )
+    .order_by()
+    .values_list("pk", "title", "vote_base", "entitled", "valid", "threshold_num", "threshold_den",
+                 "threshold_strict", "award_type_id", "present_count", "nominated__unit_id", "nominated__votes")
+)  # fmt: skip
+
+
 def assess(
     nominations: list[Nomination], *, records: bool = False, award_types: dict[int, AwardType] | None = None
 ) -> Assessment:
@@ -109,13 +162,13 @@ def assess(
     unit_ids = {n.unit_id for n in nominations}
     years = {n.year for n in nominations}
     if award_types is None:
-        award_types = {a.pk: a for a in AwardType.objects.all()}
+        award_types = every_award_type()
 
     rule_sets, rules = _rule_facts(years, award_types)
     # Years of ratings and awards read: the longest consecutive condition and one more (to name an award
     # just before a window, and the years before a run of ratings), at least LOOK_BACK.
     look_back = max([LOOK_BACK, *(rule.consecutive_years + 1 for rule in rules.values())])
-    window = {"unit_id__in": unit_ids, "year__gt": min(years) - look_back, "year__lte": max(years)}
+    window = {"unit_ids": sorted(unit_ids), "after": min(years) - look_back, "last": max(years)}
     assessment = Assessment(
         checks={}, years=years, award_types=award_types, rule_sets=rule_sets, rules=rules,
         ballots=_ballot_facts(nominations), members={}, active_blocs=set(), nominated={},
@@ -127,43 +180,24 @@ def assess(
     kinds: dict[int, set[str]] = defaultdict(set)
     if records:
         assessment.records = True
-        assessment.ratings = list(AnnualRating.objects.filter(**window).order_by())
+        assessment.ratings = _RATINGS(**window)
         for r in assessment.ratings:
             ratings[r.unit_id][r.year] = eligibility.RatingFact(
                 r.rating, r.staff_total, r.staff_completed, r.staff_advanced, r.staff_emulation_fighters
             )
-        assessment.awards = list(Award.objects.filter(**window).order_by())
+        assessment.awards = _AWARDS(**window)
         for award in assessment.awards:
             award.award_type = award_types[award.award_type_id]
             awards[award.unit_id].add((award.award_type.code, award.year))
-        for dossier in DossierFile.objects.filter(nomination_id__in=[n.pk for n in nominations]):
+        for dossier in _FILES(nomination_ids=[n.pk for n in nominations]):
             assessment.files.setdefault(dossier.nomination_id, []).append(dossier)
             kinds[dossier.nomination_id].add(dossier.kind)
     else:
-        for r in (
-            AnnualRating.objects.filter(**window)
-            .order_by()
-            .values_list(
-                "unit_id",
-                "year",
-                "rating",
-                "staff_total",
-                "staff_completed",
-                "staff_advanced",
-                "staff_emulation_fighters",
-            )
-        ):
+        for r in _RATING_FACTS(**window):
             ratings[r[0]][r[1]] = eligibility.RatingFact(*r[2:])
-        for unit_id, type_id, year in (
-            Award.objects.filter(**window).order_by().values_list("unit_id", "award_type_id", "year")
-        ):
+        for unit_id, type_id, year in _AWARD_FACTS(**window):
             awards[unit_id].add((award_types[type_id].code, year))
-        for nomination_id, kind in (
-            DossierFile.objects.filter(nomination_id__in=[n.pk for n in nominations])
-            .values_list("nomination_id", "kind")
-            .order_by()
-            .distinct()
-        ):
+        for nomination_id, kind in _FILE_KINDS(nomination_ids=[n.pk for n in nominations]):
             kinds[nomination_id].add(kind)
 
     # Nominations by bloc, award type and year, of every award type (the quotas of the year read them too):
@@ -262,16 +296,10 @@ def _rule_facts(
     """The years' rule sets (by year) and their award rules as facts (by year and award type id), with the
     awards each rule asks to have been received: two queries, the rule sets, then their award rules joined
     with those awards (a rule without any comes once, with none)."""
-    rule_sets = {rs.year: rs for rs in RuleSet.objects.filter(year__in=years)}
+    rule_sets = {rs.year: rs for rs in _RULE_SETS(years=sorted(years))}
     fields: dict[int, tuple] = {}
     priors: dict[int, list[tuple[AwardType, int]]] = defaultdict(list)
-    for *values, prior_type_id, prior_count in (
-        AwardRule.objects.filter(rule_set__year__in=years)
-        .values_list("pk", "rule_set__year", "award_type_id", "required_rating", "consecutive_years",
-                     "quota_percent", "quota_base", "quota_count", "citation", "prior_awards__award_type_id",
-                     "prior_awards__count")
-        .order_by()
-    ):  # fmt: skip
+    for *values, prior_type_id, prior_count in _AWARD_RULES(years=sorted(years)):
         fields[values[0]] = tuple(values)
         if prior_type_id is not None:
             priors[values[0]].append((award_types[prior_type_id], prior_count))
@@ -330,18 +358,7 @@ def _ballot_facts(nominations: list[Nomination]) -> dict[int, eligibility.Ballot
     ballot_ids = {n.ballot_id for n in nominations if n.ballot_id is not None}
     if not ballot_ids:
         return {}
-    rows = (
-        Ballot.objects.filter(pk__in=ballot_ids)
-        .annotate(
-            present_count=_present_at_meeting(),
-            nominated=FilteredRelation(
-                "candidates", condition=Q(candidates__unit_id__in={n.unit_id for n in nominations})
-            ),
-        )
-        .order_by()
-        .values_list("pk", "title", "vote_base", "entitled", "valid", "threshold_num", "threshold_den",
-                     "threshold_strict", "award_type_id", "present_count", "nominated__unit_id", "nominated__votes")
-    )  # fmt: skip
+    rows = _BALLOTS(ballot_ids=sorted(ballot_ids), unit_ids=sorted({n.unit_id for n in nominations}))
     ballots: dict[int, _BallotRow] = {}
     votes: dict[tuple[int, int], int | None] = {}  # (ballot, unit) of a candidacy -> its votes
     for pk, title, vote_base, entitled, valid, num, den, strict, type_id, present, unit_id, unit_votes in rows:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
 from awards import eligibility, workflow
-from awards.checks import Assessment, CheckSummary, _ballot_facts, assess, summarize
+from awards.checks import Assessment, CheckSummary, _ballot_facts, assess, every_award_type, summarize
 from awards.models import Nomination, ReviewEvent, State
 from awards.services import roles_of
 from awards.services_review import BOARD_ACTIONS, nominations_transition, reason_required
@@ -229,7 +229,7 @@ class Queue:
 
 
 def build_queue(year: int, params) -> Queue:
-    award_types = cache(lambda: {t.pk: t for t in AwardType.objects.all()})
+    award_types = cache(every_award_type)
     filterset = QueueFilter(params, queryset=queue_queryset(year), award_types=award_types)
     sort = sort_param(params.get("sap_xep", ""))
     rows = ordered(filterset.qs, sort)
