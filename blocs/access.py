@@ -6,11 +6,13 @@ a row its detail view would refuse.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
 from blocs.models import BLOC_ROLES, Bloc, Membership, Role, RoleKind
 from units.models import Unit
+from units.prepared import Prepared
 
 _CACHE_ATTR = "_thidua_scope"
 
@@ -51,7 +53,7 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     province, secretary, head, officer = set(), set(), set(), set()
-    for kind, bloc_id, unit_id in Role.objects.filter(user=user).values_list("kind", "bloc_id", "unit_id"):
+    for kind, bloc_id, unit_id in _ROLES(user_id=user.pk):
         if kind in BLOC_ROLES:
             (secretary if kind == RoleKind.BLOC_SECRETARY else head).add(bloc_id)
         elif kind == RoleKind.UNIT_OFFICER:
@@ -72,6 +74,27 @@ def scope_of(user) -> Scope:
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+# Every page reads the user's roles: prepared (units.prepared), the ORM builds the query once.
+_ROLES = Prepared(lambda user_id: Role.objects.filter(user_id=user_id).values_list("kind", "bloc_id", "unit_id"))
+_BLOC = Prepared(lambda pk: Bloc.objects.filter(pk=pk))
+_BLOC_AMONG = Prepared(lambda pk, ids: Bloc.objects.filter(pk=pk, pk__in=ids))
+
+
+def visible_bloc_or_404(user, pk: int) -> Bloc:
+    """The bloc `pk` if the user may see it (as `blocs_visible_to`), else 404: one prepared query."""
+    scope = scope_of(user)
+    low, high = connection.ops.integer_field_range(Bloc._meta.pk.get_internal_type())
+    if not isinstance(pk, int) or not low <= pk <= high:  # no row has such an id
+        raise Http404
+    if scope.reads_province:
+        found = _BLOC(pk=pk)
+    else:
+        found = _BLOC_AMONG(pk=pk, ids=sorted(scope.bloc_ids | scope.officer_blocs))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def blocs_visible_to(user) -> QuerySet[Bloc]:

@@ -42,6 +42,10 @@ class Prepared:
         self._compiled: dict[tuple, _Compiled] = {}
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        if not all(_bindable(v) for v in values.values()):
+            # A number beyond 64 bits (typed into a URL or a form): the ORM's lookups know it matches nothing,
+            # where SQLite could not even bind it.
+            return list(self.build(**values))
         shape, flat_values = [], {}
         for name in sorted(values):
             value = values[name]
@@ -63,6 +67,17 @@ class Prepared:
         if compiled is None:
             compiled = self._compiled[key] = _compile(self.build, shape, using)
         return compiled.run(flat_values, using)
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _bindable(value) -> bool:
+    if isinstance(value, int):
+        return value in _INT64
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        return all(not isinstance(v, int) or v in _INT64 for v in value)
+    return True
 
 
 class _Compiled:

@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView, View
 from django.views.generic.base import ContextMixin
 
-from blocs.access import blocs_visible_to
+from blocs.access import visible_bloc_or_404
 from blocs.models import (
     Bloc,
     BlocYear,
@@ -42,7 +42,7 @@ class BlocYearMixin(LoginRequiredMixin, ContextMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.bloc = get_object_or_404(blocs_visible_to(request.user), pk=kwargs["pk"])
+        self.bloc = visible_bloc_or_404(request.user, kwargs["pk"])
         self.year = kwargs["year"]
         if not request.user.has_perm("blocs.view_bloc", self.bloc):
             raise PermissionDenied

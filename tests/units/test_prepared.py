@@ -131,3 +131,13 @@ def test_units_made_after_compiling_are_read(rows):
     unit = UnitFactory(name="Sở Xây dựng", code="sxd")
     AnnualRating.objects.create(unit=unit, year=2025, rating="HTNV")
     assert prepared(unit_ids=[unit.pk]) == [(unit.pk,)]
+
+
+def test_a_number_no_column_holds_matches_nothing(rows):
+    """An id beyond 64 bits (typed into an address) finds nothing, as through the ORM, on SQLite too."""
+    prepared = Prepared(lambda unit_ids, year: AnnualRating.objects.filter(unit_id__in=unit_ids, year=year))
+    assert prepared(unit_ids=[rows[0].pk, 2**70], year=2025) == list(
+        AnnualRating.objects.filter(unit=rows[0], year=2025)
+    )
+    by_pk = Prepared(lambda pk: AnnualRating.objects.filter(pk=pk).values_list("pk", flat=True))
+    assert by_pk(pk=10**30) == []
