@@ -32,6 +32,7 @@ from meetings.models import Ballot
 from meetings.services_ballots import ballot_result, ballots_queryset, meeting_quorum
 from meetings.views.meetings import _chunks, content_disposition
 from units.models import AnnualRating, Award, AwardType, Unit
+from units.prepared import Prepared
 
 HISTORY_YEARS = 5
 
@@ -120,28 +121,38 @@ def history_rows(nomination: Nomination, assessment: Assessment | None = None) -
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One review event as the timeline shows it: its time, who, and the states' names."""
+    """One review event as the timeline shows it: its time, who, the states' names and the reason given."""
 
-    event: ReviewEvent
     at: str  # d/m/Y H:i, local time
     by: str  # the person's full name, else user name
     from_state: str  # the state's name; empty for the first event
     to_state: str
+    reason: str
+
+
+_EVENTS = Prepared(
+    lambda nomination_id: ReviewEvent.objects.filter(nomination_id=nomination_id)
+    .order_by("at", "pk")
+    .values_list("at", "by__full_name", "by__first_name", "by__last_name", "by__username", "from_state", "to_state",
+                 "reason")
+)  # fmt: skip
 
 
 def timeline(nomination: Nomination) -> list[TimelineEntry]:
     """The nomination's review events, oldest first, with their texts (each state's name translated once per
-    page, not by `get_FOO_display` per event)."""
+    page, not by `get_FOO_display` per event): one prepared query."""
     states = State.display_names()
     return [
         TimelineEntry(
-            event=e,
-            at=localtime(e.at).strftime("%d/%m/%Y %H:%M"),
-            by=e.by.get_full_name() or e.by.username,
-            from_state=states.get(e.from_state, e.from_state) if e.from_state else "",
-            to_state=states.get(e.to_state, e.to_state),
+            at=localtime(at).strftime("%d/%m/%Y %H:%M"),
+            by=full_name or f"{first_name} {last_name}".strip() or username,  # as User.get_full_name, else username
+            from_state=states.get(from_state, from_state) if from_state else "",
+            to_state=states.get(to_state, to_state),
+            reason=reason,
         )
-        for e in ReviewEvent.objects.filter(nomination=nomination).select_related("by").order_by("at", "pk")
+        for at, full_name, first_name, last_name, username, from_state, to_state, reason in _EVENTS(
+            nomination_id=nomination.pk
+        )
     ]
 
 

@@ -478,3 +478,27 @@ def test_detail_shows_five_years_and_the_files_its_checks_read(nomination, world
     assert [f.kind for f in context["files"]] == sorted(f.kind for f in nomination.files.all())
     assert "minutes" in [f.kind for f in context["files"]]
     assert "2024: Cờ thi đua của UBND tỉnh (9/QĐ-UBND)" in response.content.decode().replace("\n", " ")
+
+
+def test_timeline_names_each_person_as_their_account_does(nomination, head_a, board, client_for):
+    """Full name, else first and last name, else the user name: what User.get_full_name shows, in order."""
+    from awards.views.nominations import timeline
+
+    head_a.full_name, board.full_name, board.first_name, board.last_name = "Nguyễn Văn Khối", "", "Lê", "Thị Ban"
+    head_a.save()
+    board.save()
+    services.nomination_transition(nomination=nomination, action="submit", user=head_a)
+    services.nomination_transition(nomination=nomination, action="start_review", user=board)
+    services.nomination_transition(nomination=nomination, action="return", user=board, reason="Thiếu biên bản")
+
+    entries = timeline(nomination)
+    assert [(e.by, e.from_state, e.to_state, e.reason) for e in entries[1:]] == [
+        ("Nguyễn Văn Khối", "Dự thảo", "Đã trình", ""),
+        ("Lê Thị Ban", "Đã trình", "Đang thẩm định", ""),
+        ("Lê Thị Ban", "Đang thẩm định", "Trả lại để bổ sung", "Thiếu biên bản"),
+    ]
+    assert entries[0].by == str(nomination.events.order_by("pk").first().by)
+    assert entries[0].from_state == ""
+    html = client_for(board).get(url("detail", nomination_pk=nomination.pk)).content.decode()
+    assert "Lê Thị Ban" in html
+    assert "Thiếu biên bản" in html
