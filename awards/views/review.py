@@ -40,6 +40,7 @@ from blocs.models import AwardRule, Bloc, Membership, QuotaBase
 from blocs.views.mixins import YearMixin
 from meetings import voting
 from units.models import AnnualRating, Award, AwardType
+from units.prepared import Prepared
 from units.text import search_key
 
 PER_PAGE = 50
@@ -194,6 +195,20 @@ def ordered(queryset, sort: str):
     else:
         head = F(first).desc() if descending else F(first).asc()
     return queryset.order_by(head, *rest, "pk")
+
+
+_WHOLE_QUEUE: dict[str, Prepared] = {}
+
+
+def whole_queue_ids(year: int, sort: str) -> list[int]:
+    """The ids of every nomination of the year in the queue's order `sort` (no filter): one prepared query per
+    order, the same rows in the same order as the queue's `ordered(queue_queryset(year), sort)`."""
+    prepared = _WHOLE_QUEUE.get(sort)
+    if prepared is None:
+        prepared = _WHOLE_QUEUE[sort] = Prepared(
+            lambda year: ordered(queue_queryset(year), sort).values_list("pk", flat=True)
+        )
+    return prepared(year=year)
 
 
 @dataclass
@@ -609,15 +624,23 @@ class ReviewDetail(ReviewAccess, TemplateView):
         """Where the nomination sits in the queue as filtered (position, previous, next, the list's page), and
         its checks: computed with the queue's when the queue is filtered by their outcome, else by an assessment
         of its own that keeps the rows it read (the unit's history, the dossier), returned too."""
-        queue = build_queue(nomination.year, self.request.GET)
-        if isinstance(queue.rows, list):
-            ids = [n.pk for n in queue.rows]
-        else:
-            ids = list(queue.rows.values_list("pk", flat=True))
+        params = self.request.GET
+        if any(params.get(key) for key in FILTER_KEYS if key != "sap_xep"):
+            queue = build_queue(nomination.year, params)
+            if isinstance(queue.rows, list):
+                ids = [n.pk for n in queue.rows]
+            else:
+                ids = list(queue.rows.values_list("pk", flat=True))
+            checks, award_types = queue.checks.get(nomination.pk), queue.award_types()
+        else:  # the year's whole queue in the order asked for: a prepared query
+            ids, checks, award_types = (
+                whole_queue_ids(nomination.year, sort_param(params.get("sap_xep", ""))),
+                None,
+                None,
+            )
         assessment = None
-        checks = queue.checks.get(nomination.pk)
         if checks is None:
-            assessment = assess([nomination], records=True, award_types=queue.award_types())
+            assessment = assess([nomination], records=True, award_types=award_types)
             checks = assessment.checks[nomination.pk]
         if nomination.pk not in ids:
             return {"position": None, "total": len(ids), "previous": None, "next": None, "page": 1}, checks, assessment

@@ -14,7 +14,7 @@ from django.urls import reverse
 from awards.checks import assess
 from awards.models import DossierFile, Nomination, ReviewEvent
 from awards.services import nomination_transition
-from awards.views.review import VoteShare, quota_rows, vote_shares
+from awards.views.review import VoteShare, ordered, queue_queryset, quota_rows, vote_shares, whole_queue_ids
 from blocs.models import AwardRule, Bloc, Membership
 from meetings.models import Attendance
 from meetings.services_ballots import ballot_create, ballot_record_counts
@@ -780,3 +780,18 @@ def test_a_viewer_page_asks_no_model_permission(queue, viewer, client_for):
     assert "auth_permission" not in " ".join(q["sql"] for q in page.captured_queries)
     assert f'href="{QUEUE}">Thẩm định hồ sơ</a>' in html  # the viewer's links, not the board admin's
     assert f'href="{reverse("blocs:user_list")}"' not in html
+
+
+@pytest.mark.parametrize("sort", ["khoi", "-khoi", "don_vi", "-don_vi", "hinh_thuc", "trang_thai", "-trang_thai",
+                                  "ngay_trinh", "-ngay_trinh"])  # fmt: skip
+def test_side_by_side_navigation_of_the_whole_queue_follows_its_order(sort, queue, reviewer, client_for):
+    """Unfiltered, "previous / next" read the year's queue through a prepared query: the queue's own order."""
+    expected = [n.pk for n in ordered(queue_queryset(2025), sort)]
+    assert whole_queue_ids(2025, sort) == expected
+    middle = expected[len(expected) // 2]
+    response = client_for(reviewer).get(review_url(Nomination.objects.get(pk=middle), f"sap_xep={sort}"))
+    index = expected.index(middle)
+    assert response.context["around"] == {
+        "position": index + 1, "total": len(expected), "previous": expected[index - 1] if index else None,
+        "next": expected[index + 1] if index + 1 < len(expected) else None, "page": 1,
+    }  # fmt: skip
