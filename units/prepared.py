@@ -14,9 +14,9 @@ exactly where the stand-ins are (a lookup that turned a value into something els
 value, is refused with an error at the first run, in the tests).
 
 Rows come back as `values_list()` gives them (tuples, or single values with `flat=True`, the database's
-values converted by the same converters the ORM applies), or as model instances for a queryset of one
-model's rows with no `select_related`, annotations or deferred fields (made by `Model.from_db`, as the ORM
-makes them). An empty list of ids needs no query: `empty` is returned (the ORM
+values converted by the same converters the ORM applies), or as model instances, made as the ORM makes them
+(`Model.from_db`, the rows of `select_related` joined by Django's own populators, annotations as attributes;
+no deferred fields or prefetching). An empty list of ids needs no query: `empty` is returned (the ORM
 would not query either).
 """
 
@@ -25,7 +25,12 @@ from itertools import count
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 # Stand-ins: whole numbers that fit every integer column (a small positive integer field holds up to 32767)
 # and that no query of this app holds as a constant. Two sets, to tell the values from the constants.
@@ -98,8 +103,7 @@ class _Compiled:
         if self.converters:
             rows = [self._convert(list(row), connection) for row in rows]
         if self.kind == "model":
-            model, attnames = self.model
-            return [model.from_db(using, attnames, row) for row in rows]
+            return [self.model.make(using, row) for row in rows]
         if self.kind == "flat":
             return [row[0] for row in rows]
         return [tuple(row) for row in rows]
@@ -111,6 +115,20 @@ class _Compiled:
                 value = function(value, expression, connection)
             row[position] = value
         return row
+
+
+class _ModelMaker:
+    def __init__(self, model, start, end, attnames, populators, annotations):
+        self.model, self.start, self.end, self.attnames = model, start, end, attnames
+        self.populators, self.annotations = populators, annotations
+
+    def make(self, using: str, row):
+        obj = self.model.from_db(using, self.attnames, row[self.start : self.end])
+        for populator in self.populators:
+            populator.populate(row, obj)
+        for name, position in self.annotations.items():
+            setattr(obj, name, row[position])
+        return obj
 
 
 def _stand_ins(shape, first: int) -> dict:
@@ -151,11 +169,18 @@ def _compile(build: Callable, shape, using: str) -> _Compiled:
     iterable = queryset._iterable_class
     if iterable is ModelIterable:
         query = queryset.query
-        if query.select_related or query.annotation_select or query.deferred_loading != (frozenset(), True):
-            raise ImproperlyConfigured(f"{build}: model rows only without select_related, annotations, deferral")
-        # As ModelIterable makes them: Model.from_db with the columns' attribute names.
-        attnames = [column.target.attname for column in columns]
-        return _Compiled(sql, params, slots, "model", (queryset.model, attnames), converters, compiler.col_count)
+        if query.deferred_loading != (frozenset(), True) or queryset._prefetch_related_lookups:
+            raise ImproperlyConfigured(f"{build}: model rows only without deferred fields or prefetching")
+        if queryset._known_related_objects:
+            raise ImproperlyConfigured(f"{build}: model rows only of a plain queryset, not a related manager's")
+        # As ModelIterable makes them: Model.from_db with the columns' attribute names, the rows joined by
+        # select_related set on them by Django's own populators, annotations as attributes.
+        klass_info, select = compiler.klass_info, compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        attnames = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using, queryset._fetch_mode)
+        maker = _ModelMaker(queryset.model, start, end, attnames, populators, dict(compiler.annotation_col_map))
+        return _Compiled(sql, params, slots, "model", maker, converters, compiler.col_count)
     if iterable not in (ValuesListIterable, FlatValuesListIterable):
         raise ImproperlyConfigured(f"{build}: a prepared query gives model rows or values_list() rows")
     kind = "flat" if iterable is FlatValuesListIterable else "tuples"

@@ -29,6 +29,13 @@ from blocs.models import (
 from blocs.services_year import year_close, year_reopen
 from units.history import history_rows
 from units.models import AnnualRating
+from units.prepared import Prepared
+
+# Every page of a bloc's year reads these: prepared (units.prepared), the ORM builds them once.
+_BLOC_YEAR = Prepared(
+    lambda bloc_id, year: BlocYear.objects.filter(bloc_id=bloc_id, year=year).select_related("closed_by")
+)
+_MEMBERS = Prepared(lambda bloc_id, year: Membership.objects.filter(bloc_id=bloc_id, year=year).select_related("unit"))
 
 
 class BlocYearMixin(LoginRequiredMixin, ContextMixin):
@@ -46,7 +53,8 @@ class BlocYearMixin(LoginRequiredMixin, ContextMixin):
         self.year = kwargs["year"]
         if not request.user.has_perm("blocs.view_bloc", self.bloc):
             raise PermissionDenied
-        self.bloc_year = BlocYear.objects.filter(bloc=self.bloc, year=self.year).select_related("closed_by").first()
+        found = _BLOC_YEAR(bloc_id=self.bloc.pk, year=self.year)
+        self.bloc_year = found[0] if found else None
         self.closed = bool(self.bloc_year and self.bloc_year.is_closed)
         self.may_edit = request.user.has_perm("blocs.edit_records", self.bloc)
         self.can_edit = self.may_edit and not self.closed
@@ -59,7 +67,7 @@ class BlocYearMixin(LoginRequiredMixin, ContextMixin):
 
     def members(self):
         """This year's member units, head and deputy first, then in Vietnamese order (one query)."""
-        memberships = list(Membership.objects.filter(bloc=self.bloc, year=self.year).select_related("unit"))
+        memberships = _MEMBERS(bloc_id=self.bloc.pk, year=self.year)
         order = {"head": 0, "deputy": 1, "member": 2}
         memberships.sort(key=lambda m: (order[m.role], m.unit.sort_key))
         return memberships

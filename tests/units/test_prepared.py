@@ -113,8 +113,8 @@ def test_lists_of_other_lengths_compile_again(rows):
 
 
 def test_shapes_it_cannot_prepare_are_refused(rows):
-    with pytest.raises(ImproperlyConfigured):  # model rows with a related row joined
-        Prepared(lambda pk: Award.objects.filter(pk=pk).select_related("award_type"))(pk=1)
+    with pytest.raises(ImproperlyConfigured):  # model rows with deferred fields
+        Prepared(lambda pk: Award.objects.filter(pk=pk).only("year"))(pk=1)
     with pytest.raises(ImproperlyConfigured):  # dictionaries
         Prepared(lambda pk: Award.objects.filter(pk=pk).values("pk"))(pk=1)
     with pytest.raises(ImproperlyConfigured):  # the value is not in the SQL as it was given
@@ -141,3 +141,37 @@ def test_a_number_no_column_holds_matches_nothing(rows):
     )
     by_pk = Prepared(lambda pk: AnnualRating.objects.filter(pk=pk).values_list("pk", flat=True))
     assert by_pk(pk=10**30) == []
+
+
+def test_joined_rows_and_annotations_are_set_as_the_orm_sets_them(rows, world):
+    """select_related rows (a required and a nullable foreign key) and annotations, as ModelIterable gives them."""
+    from blocs.models import BlocYear
+    from tests.factories import UserFactory
+
+    members = Prepared(lambda bloc_id, year: Membership.objects.filter(bloc_id=bloc_id, year=year).select_related(
+        "unit").annotate(ratings=Count("unit__ratings")).order_by("unit__code"))  # fmt: skip
+    got = members(bloc_id=world["bloc_a"].pk, year=2025)
+    expected = list(Membership.objects.filter(bloc=world["bloc_a"], year=2025).select_related("unit").annotate(
+        ratings=Count("unit__ratings")).order_by("unit__code"))  # fmt: skip
+    assert got == expected
+    with CaptureQueriesContext(connection) as queries:
+        assert [(m.unit.name, m.unit.code, m.role, m.ratings) for m in got] == [
+            (m.unit.name, m.unit.code, m.role, m.ratings) for m in expected
+        ]
+    assert len(queries) == 0  # the units came with the rows
+
+    closer = UserFactory(username="closer", full_name="Trần Văn Khóa")
+    open_year = BlocYear.objects.create(bloc=world["bloc_a"], year=2024)
+    closed_year = BlocYear.objects.create(
+        bloc=world["bloc_b"], year=2024, closed_by=closer, closed_at=closer.date_joined
+    )
+    years = Prepared(
+        lambda bloc_id, year: BlocYear.objects.filter(bloc_id=bloc_id, year=year).select_related("closed_by")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        (first,) = years(bloc_id=open_year.bloc_id, year=2024)
+        (second,) = years(bloc_id=closed_year.bloc_id, year=2024)
+        assert first.closed_by is None
+        assert second.closed_by == closer
+        assert second.closed_by.full_name == "Trần Văn Khóa"
+    assert len(queries) == 2
