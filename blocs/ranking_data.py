@@ -12,6 +12,7 @@ from decimal import Decimal
 from blocs.models import Bloc, Criterion, CriterionKind, Membership, RuleSet, Score, ScoringTable
 from blocs.ranking import ZERO, Candidate, Placed, Ranking, TieGroup, axis_max, axis_ticks, rank_units, tidy
 from blocs.scoring import CriterionSpec, totals
+from units.prepared import Prepared
 
 _ROLE_ORDER = {"head": 0, "deputy": 1, "member": 2}
 
@@ -67,6 +68,25 @@ def ranking_for(*, bloc: Bloc, year: int) -> RankingResult:
     return rankings_for(blocs=[bloc], year=year)[bloc.pk]
 
 
+# The rankings' queries, prepared (units.prepared): the ranking page, the year-end report and the checks of
+# Government-flag nominations read them.
+_MEMBERS = Prepared(
+    lambda bloc_ids, year: Membership.objects.filter(bloc_id__in=bloc_ids, year=year).select_related("unit")
+)
+_CRITERIA = Prepared(
+    lambda bloc_ids, year: Criterion.objects.filter(table__bloc_id__in=bloc_ids, table__year=year)
+    .select_related("table")
+    .order_by("order", "pk")
+)  # fmt: skip
+_TIE_BREAK = Prepared(
+    lambda year: RuleSet.objects.filter(year=year).order_by("-year").values_list("tie_break", flat=True)[:1]
+)
+_SCORES = Prepared(
+    lambda table_ids, unit_ids: Score.objects.filter(criterion__table_id__in=table_ids, unit_id__in=unit_ids)
+    .values_list("criterion__table", "unit_id", "criterion_id", "self_value", "assessed_value")
+)  # fmt: skip
+
+
 def rankings_for(*, blocs: Iterable[Bloc], year: int) -> dict[int, RankingResult]:
     """The year's ranking of each bloc's member units, by bloc pk, in a fixed number of queries whatever
     the number of blocs: memberships, criteria, the rule set's tie-break text, then the scores of the
@@ -78,16 +98,12 @@ def rankings_for(*, blocs: Iterable[Bloc], year: int) -> dict[int, RankingResult
     if not blocs:
         return {}
     memberships: dict[int, list[Membership]] = {pk: [] for pk in blocs}
-    for membership in Membership.objects.filter(bloc_id__in=blocs, year=year).select_related("unit"):
+    for membership in _MEMBERS(bloc_ids=sorted(blocs), year=year):
         memberships[membership.bloc_id].append(membership)
     criteria: dict[int, list[Criterion]] = {pk: [] for pk in blocs}
-    for criterion in (
-        Criterion.objects.filter(table__bloc_id__in=blocs, table__year=year)
-        .select_related("table")
-        .order_by("order", "pk")
-    ):
+    for criterion in _CRITERIA(bloc_ids=sorted(blocs), year=year):
         criteria[criterion.table.bloc_id].append(criterion)
-    rule_text = RuleSet.objects.filter(year=year).values_list("tie_break", flat=True).first()
+    rule_text = next(iter(_TIE_BREAK(year=year)), None)
 
     without_criteria = [pk for pk in blocs if not criteria[pk]]
     with_table = set()
@@ -100,9 +116,9 @@ def rankings_for(*, blocs: Iterable[Bloc], year: int) -> dict[int, RankingResult
     scores: dict[int, list[tuple[int, int, Decimal | None, Decimal | None]]] = {pk: [] for pk in blocs}
     scored_units = [unit_id for unit_id, bloc_id in bloc_of_unit.items() if bloc_id in table_of_bloc]
     if scored_units:
-        for table_id, unit_id, criterion_id, self_value, assessed_value in Score.objects.filter(
-            criterion__table_id__in=table_of_bloc.values(), unit_id__in=scored_units
-        ).values_list("criterion__table", "unit_id", "criterion_id", "self_value", "assessed_value"):
+        for table_id, unit_id, criterion_id, self_value, assessed_value in _SCORES(
+            table_ids=sorted(table_of_bloc.values()), unit_ids=scored_units
+        ):
             bloc_id = bloc_of_unit[unit_id]
             if table_of_bloc[bloc_id] == table_id:  # a unit's scores in its own bloc's table only
                 scores[bloc_id].append((unit_id, criterion_id, self_value, assessed_value))

@@ -8,6 +8,7 @@ A write that would not change the stored value is not a write: no version bump, 
 and no conflict either, since nothing the user typed would be lost.
 """
 
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ from blocs.models import Criterion, CriterionKind, Membership, RuleSet, Score, S
 from blocs.scoring import CriterionSpec, Totals, check_bonus_total, check_score, parse_score, totals
 from blocs.services_scoring import scored_criteria
 from blocs.services_year import ensure_year_open
+from units.prepared import Prepared
 from units.text import clean_text
 
 SELF, ASSESSED, NOTE = "self", "assessed", "note"
@@ -497,17 +499,27 @@ class GridData:
         return totals(self.specs, values, self.table.bonus_cap if self.table else Decimal(0))
 
 
+# The grid's two queries, prepared (units.prepared): every grid page and cell save reads them.
+_CRITERIA = Prepared(
+    lambda bloc_id, year: Criterion.objects.filter(table__bloc_id=bloc_id, table__year=year)
+    .select_related("table")
+    .annotate(year_step=Subquery(RuleSet.objects.filter(year=year).values("score_step")[:1]))
+    .order_by("order", "pk")
+)  # fmt: skip
+_SCORE_COLUMNS = [column for pair in FIELDS.values() for column in pair]
+_ScoreRow = namedtuple("_ScoreRow", ["unit_id", "criterion_id", *_SCORE_COLUMNS])
+_SCORES = Prepared(
+    lambda table_id, unit_ids: Score.objects.filter(
+        criterion__table_id=table_id, criterion__archived=False, unit_id__in=unit_ids
+    ).values_list("unit_id", "criterion_id", *_SCORE_COLUMNS)
+)
+
+
 def grid_data(*, bloc_id: int, year: int, unit_ids: Iterable[int]) -> GridData:
     """The bloc-year's table (None if it has none yet) with every score of these units."""
     # The table and the year's score step come with the criteria (one query); they are looked up on their
     # own only when the table has no criteria yet.
-    year_step = RuleSet.objects.filter(year=year).values("score_step")[:1]
-    every = list(
-        Criterion.objects.filter(table__bloc_id=bloc_id, table__year=year)
-        .select_related("table")
-        .annotate(year_step=Subquery(year_step))
-        .order_by("order", "pk")
-    )
+    every = _CRITERIA(bloc_id=bloc_id, year=year)
     table = every[0].table if every else ScoringTable.objects.filter(bloc_id=bloc_id, year=year).first()
     if table is None:
         return GridData(table=None)
@@ -519,9 +531,8 @@ def grid_data(*, bloc_id: int, year: int, unit_ids: Iterable[int]) -> GridData:
     groups = {c.pk: c for c in every if c.kind == CriterionKind.GROUP}
     # Rows with the value and version columns (read as a Score's attributes), not Score instances: a 15 × 40
     # grid's 600 models took longer to build than the query itself.
-    columns = [column for pair in FIELDS.values() for column in pair]
-    rows = Score.objects.filter(criterion__table=table, criterion__archived=False, unit_id__in=list(unit_ids))
-    scores = {(s.unit_id, s.criterion_id): s for s in rows.values_list("unit_id", "criterion_id", *columns, named=True)}
+    make = _ScoreRow._make
+    scores = {(row[0], row[1]): make(row) for row in _SCORES(table_id=table.pk, unit_ids=list(unit_ids))}
     return GridData(table=table, criteria=criteria, groups=groups, scores=scores, step=step)
 
 
