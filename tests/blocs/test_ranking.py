@@ -4,11 +4,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from blocs.chart import score_chart_svg
 from blocs.models import BlocYear, Criterion, CriterionKind, Score
 from blocs.ranking import ASSESSED, SELF, Candidate, TieGroup, axis_max, axis_ticks, points_text, rank_units, tidy
 from blocs.ranking_data import ranking_for
@@ -379,15 +379,8 @@ def test_page_shows_table_rule_ties_and_chart(client_for, officer_a, world, year
 
 
 def test_chart_renders_standalone():
-    svg = render_to_string(
-        "includes/score_chart.svg.html",
-        {
-            "bars": [("Sở A", D("87.5")), ("Sở B", D(0)), ("Sở C", None)],
-            "max": D(100),
-            "title": "Điểm",
-            "chart_id": "c",
-        },
-    )
+    svg = score_chart_svg(bars=[("Sở A", D("87.5")), ("Sở B", D(0)), ("Sở C", None)], max=D(100), title="Điểm",
+                          chart_id="c")  # fmt: skip
     assert svg.count("<rect") == 1  # a bar for 87,5; none for 0 or no score
     assert 'width="394"' in svg  # 87,5 / 100 of 450, rounded
     assert ">87,5</text>" in svg
@@ -399,8 +392,7 @@ def test_chart_renders_standalone():
 
 
 def test_chart_draws_the_grid_it_is_given():
-    context = {"bars": [("Sở A", D("52.5"))], "max": D(105), "ticks": axis_ticks(D(105)), "title": "Điểm"}
-    svg = render_to_string("includes/score_chart.svg.html", context)
+    svg = score_chart_svg(bars=[("Sở A", D("52.5"))], max=D(105), ticks=axis_ticks(D(105)), title="Điểm")
     assert re.findall(r'text-anchor="middle">([^<]+)</text>', svg) == ["0", "20", "40", "60", "80", "100"]
     assert 'width="225"' in svg  # 52,5 / 105 of 450
 
@@ -456,3 +448,17 @@ def test_ranking_for_runs_four_queries(units, db, year, django_assert_num_querie
 
 # session, user, roles, bloc, bloc-year; memberships, criteria, rule set, scores; year menu (1); session save (3)
 QUERIES = 13
+
+
+def test_chart_escapes_every_text_and_speaks_vietnamese_in_english_pages():
+    from django.utils import translation
+
+    with translation.override("en"):
+        svg = score_chart_svg(bars=[('Sở <b>"A"</b>', D("7.5")), ("Sở B", None)], max=D(10), title="<i>Điểm</i>",
+                              color='red" onload="x', font="<serif>")  # fmt: skip
+    assert "<b>" not in svg
+    assert "<i>" not in svg
+    assert "onload=" not in svg.replace("onload=&quot;", "")
+    assert 'fill="red&quot; onload=&quot;x"' in svg
+    assert 'font-family="&lt;serif&gt;"' in svg
+    assert "Sở &lt;b&gt;&quot;A&quot;&lt;/b&gt;: 7,5; Sở B: chưa có điểm. Điểm tối đa: 10." in svg
