@@ -9,6 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,11 +49,38 @@ class RankingView(BlocYearMixin, TemplateView):
         result = ranking_for(bloc=self.bloc, year=self.year)
         context.update(
             result=result,
-            table_rows=result.table_rows(),
+            rows_html=ranking_rows_html(result.table_rows()),
             chart_bars=result.chart_bars(),
             chart_ticks=result.chart_ticks(),
         )
         return context
+
+
+def ranking_rows_html(table_rows) -> SafeString:
+    """The ranking table's rows (from RankingResult.table_rows), written here rather than by the template: a
+    dozen lookups and filters per row and per group were a fifth of the page's time. Every text is escaped."""
+
+    def shown(value) -> str:
+        return "—" if value is None else escape(localize(value))
+
+    tied, not_scored, from_self = escape(_("đồng hạng")), escape(_("Chưa chấm")), escape(_("tự chấm"))
+    html = []
+    for row, subtotals in table_rows:
+        if row.scored:
+            badge = f'<br><span class="badge text-bg-warning">{tied}</span>' if row.tied else ""
+            rank = f'<td class="text-center fw-semibold">{escape(localize(row.rank))}{badge}</td>'
+        else:
+            rank = f'<td class="text-center"><span class="badge text-bg-secondary">{not_scored}</span></td>'
+        source = f' <span class="badge text-bg-light border">{from_self}</span>' if row.from_self else ""
+        groups = "".join(f'<td class="text-end">{shown(value)}</td>' for value in subtotals)
+        html.append(
+            f"<tr{' class="table-warning"' if row.tied else ''}>{rank}"
+            f'<th scope="row" class="fw-normal">{escape(row.label)}</th>'
+            f'<td class="text-end">{shown(row.self_total)}</td><td class="text-end">{shown(row.assessed_total)}</td>'
+            f'<td class="text-end fw-semibold">{shown(row.final)}{source}</td>{groups}'
+            f'<td class="text-end">{shown(row.bonus)}</td><td class="text-end">{shown(row.penalty)}</td></tr>'
+        )
+    return mark_safe("\n".join(html))  # every text in it is escaped above
 
 
 # --- Ratings of the year --------------------------------------------------------------------------
