@@ -435,7 +435,7 @@ def test_page_queries_do_not_grow_with_units_and_criteria(units, client_for, boa
     client.get(url)  # warm the session
     with django_assert_num_queries(QUERIES):
         response = client.get(url)
-    assert len(response.context["table_rows"]) == units
+    assert response.context["rows_html"].count("<tr") == units
 
 
 @pytest.mark.parametrize("units", [3, 15])
