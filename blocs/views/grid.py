@@ -26,7 +26,7 @@ from django.views.generic import View
 
 from blocs import grid_xlsx
 from blocs.access import scope_of
-from blocs.models import Criterion, Membership, ScoringTable
+from blocs.models import Criterion, CriterionKind, Membership, ScoringTable
 from blocs.services_scores import (
     ASSESSED,
     FIELDS,
@@ -148,10 +148,13 @@ class _GridMixin(BlocYearMixin):
         may_upload = not self.closed and bool(
             self.editable_units(ASSESSED, unit_ids) or self.self_score_units(unit_ids)
         )
+        bands = data.bands() if data.table else []
         return {
             "table": data.table,
-            "bands": data.bands() if data.table else [],
+            "bands": bands,
             "criteria": data.criteria,
+            "header_html": header_html(bands, data.criteria),  # (groups' cells, criteria's cells)
+            "legend_html": legend_html(data.criteria),
             "rows": rows,
             "kind": kind,
             "kind_label": KIND_LABELS[kind],
@@ -235,6 +238,43 @@ def _cell(data: GridData, unit_id: int, criterion_id: int, kind: str, editable: 
 # to its request, so a cell carries only what is its own.
 
 _ICONS = {"conflict": "!", "invalid": "✗"}
+
+
+def header_html(bands, criteria) -> tuple[SafeString, SafeString]:
+    """The grid's two header rows' columns: the top-level groups over their criteria (bands), then each
+    criterion's code and range. The unit and totals columns stay in the template."""
+    groups = []
+    for band in bands:
+        group, text, title = band.group, "", ""
+        if group is not None:
+            name = f"{escape(group.code)}. {escape(group.title)}"
+            title = f' title="{name}"'
+            text = f'<span class="band-text">{name}{f" ({escape(group.max_shown)})" if group.max_points else ""}</span>'
+        groups.append(f'<th colspan="{len(band.criteria)}" scope="colgroup" class="band"{title}>{text}</th>')
+    columns = []
+    for c in criteria:
+        shown = escape(c.max_shown)
+        scale = f"−{shown}…0" if c.kind == CriterionKind.PENALTY else f"≤ {shown}"
+        columns.append(
+            f'<th scope="col" class="crit crit-{escape(c.kind)}" title="{escape(c.code)} {escape(c.title)}">'
+            f'<span class="crit-code">{escape(c.code)}</span>\n<span class="crit-max">{scale}</span></th>'
+        )
+    return mark_safe("\n".join(groups)), mark_safe("\n".join(columns))  # every text in them is escaped
+
+
+def legend_html(criteria) -> SafeString:
+    """The rows of the criteria's legend under the grid: code, title (bonus and penalty marked), maximum."""
+    bonus = f' <span class="badge text-bg-success">{escape(_("thưởng"))}</span>'
+    penalty = f' <span class="badge text-bg-warning">{escape(_("trừ"))}</span>'
+    rows = []
+    for c in criteria:
+        mark = bonus if c.kind == CriterionKind.BONUS else penalty if c.kind == CriterionKind.PENALTY else ""
+        sign = "−" if c.kind == CriterionKind.PENALTY else ""
+        rows.append(
+            f'<tr><td class="text-nowrap">{escape(c.code)}</td><td>{escape(c.title)}{mark}</td>'
+            f'<td class="text-end">{sign}{escape(c.max_shown)}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # every text in it is escaped above
 
 
 def cells_html(cells: list[dict], unit: SafeString, codes: list[SafeString]) -> SafeString:
