@@ -531,8 +531,9 @@ def grid_data(*, bloc_id: int, year: int, unit_ids: Iterable[int]) -> GridData:
     groups = {c.pk: c for c in every if c.kind == CriterionKind.GROUP}
     # Rows with the value and version columns (read as a Score's attributes), not Score instances: a 15 × 40
     # grid's 600 models took longer to build than the query itself.
-    make = _ScoreRow._make
-    scores = {(row[0], row[1]): make(row) for row in _SCORES(table_id=table.pk, unit_ids=list(unit_ids))}
+    # As NamedValuesListIterable makes them (tuple.__new__): _make checks each row's length, 600 times.
+    new = tuple.__new__
+    scores = {(row[0], row[1]): new(_ScoreRow, row) for row in _SCORES(table_id=table.pk, unit_ids=list(unit_ids))}
     return GridData(table=table, criteria=criteria, groups=groups, scores=scores, step=step)
 
 
