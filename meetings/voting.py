@@ -10,7 +10,9 @@ from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from units.text import fraction_text
@@ -57,6 +59,13 @@ def base_label(vote_base: str) -> str:
 
 def rule_text(*, vote_base: str, base: int | None, threshold: Fraction, strict: bool) -> str:
     """ "Tỷ lệ tính trên tổng số thành viên có quyền bỏ phiếu (9): từ 70% trở lên"."""
+    return _rule_text(get_language(), vote_base, base, threshold, strict)
+
+
+@lru_cache(maxsize=1024)
+def _rule_text(language: str, vote_base: str, base: int | None, threshold: Fraction, strict: bool) -> str:
+    """rule_text in `language` (the active one): the same few rules read by every nomination of a list, each
+    written once per process and language."""
     size = "?" if base is None else str(base)
     return _("Tỷ lệ tính trên %(base)s (%(size)s): %(threshold)s") % {
         "base": base_label(vote_base),
@@ -80,6 +89,7 @@ def meets_threshold(*, votes: int, base: int, threshold: Fraction, strict: bool)
     return share > threshold if strict else share >= threshold
 
 
+@lru_cache(maxsize=1024)
 def quota_limit(percent: Decimal | None, count: int | None, base_size: int) -> int | None:
     """How many units a quota allows: floor(percent × base / 100), exactly; the smaller of that and
     `count` when the rule gives both; None when the rule sets no limit."""
