@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blocs.context_processors.year",
+                "config.layout.layout",
             ],
         },
     },
