@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -120,7 +120,7 @@ class _GridMixin(BlocYearMixin):
         for node in (*data.criteria, *data.groups.values()):
             node.max_shown = show_value(node.max_points)
         criterion_ids = [c.pk for c in data.criteria]
-        codes = [conditional_escape(c.code) for c in data.criteria]  # escaped once per column, not per cell
+        codes = [escape(c.code) for c in data.criteria]  # escaped once per column, not per cell
         rows, state = [], {}
         for m in members:
             row_editable = m.unit_id in editable
@@ -135,7 +135,7 @@ class _GridMixin(BlocYearMixin):
                     "cells": cells,
                     "editable": row_editable,
                     "totals": totals,
-                    "html": cells_html(cells, conditional_escape(m.unit.name), codes)
+                    "html": cells_html(cells, escape(m.unit.name), codes)
                     + (totals_html(m.unit_id, totals) if totals else ""),
                 }
             )
@@ -277,15 +277,15 @@ def legend_html(criteria) -> SafeString:
     return mark_safe("\n".join(rows))  # every text in it is escaped above
 
 
-def cells_html(cells: list[dict], unit: SafeString, codes: list[SafeString]) -> SafeString:
+def cells_html(cells: list[dict], unit: str, codes: list[str]) -> SafeString:
     """A row's cells (from _cell), in the criteria's order; `unit` and `codes` are already escaped."""
     html = []
     for cell, code in zip(cells, codes, strict=True):
         if not cell["editable"]:
             html.append(f'<td class="gc gc-ro">{escape(cell["saved"])}</td>')
             continue
-        key, version, shown = cell["key"], int(cell["version"]), escape(cell["shown"])
-        saved = shown if cell["saved"] == cell["shown"] else escape(cell["saved"])
+        key, version, saved = cell["key"], int(cell["version"]), escape(cell["saved"])
+        shown = saved if cell["shown"] == cell["saved"] else escape(cell["shown"])
         td_class = input_class = error_attrs = status_attrs = status = ""
         if cell["error"]:  # a refused save of the whole form: the cell shows why, as a cell save would
             state = cell["state"]
