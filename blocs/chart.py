@@ -42,7 +42,8 @@ def score_chart_svg(
     lines (blocs.ranking.axis_ticks). chart_id: a unique id on the page."""
     with translation.override("vi"):
         number = formats.localize
-        no_score = escape(_("chưa có điểm"))
+        no_score = escape(_("chưa có điểm"))  # texts translated outside the f-strings: makemessages reads them there
+        most_label = escape(_("Điểm tối đa"))
         rows_h = len(bars) * ROW_H
         cid, title_text = escape(chart_id), escape(title)
         family = escape(font) if font else DEFAULT_FONT
@@ -54,7 +55,7 @@ def score_chart_svg(
             f' aria-label="{title_text}" aria-describedby="{cid}-desc" font-family="{family}"'
             f' font-size="13">',
             f'<title id="{cid}-title">{title_text}</title>',
-            f'<desc id="{cid}-desc">{described}. {escape(_("Điểm tối đa"))}: {escape(number(max))}.</desc>',
+            f'<desc id="{cid}-desc">{described}. {most_label}: {escape(number(max))}.</desc>',
             '<g aria-hidden="true">',
         ]
         for tick in ticks or ():

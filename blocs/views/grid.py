@@ -268,8 +268,9 @@ def header_html(bands, criteria) -> tuple[SafeString, SafeString]:
 
 def legend_html(criteria) -> SafeString:
     """The rows of the criteria's legend under the grid: code, title (bonus and penalty marked), maximum."""
-    bonus = f' <span class="badge text-bg-success">{escape(_("thưởng"))}</span>'
-    penalty = f' <span class="badge text-bg-warning">{escape(_("trừ"))}</span>'
+    bonus, penalty = escape(_("thưởng")), escape(_("trừ"))  # not inside the f-strings: makemessages reads these
+    bonus = f' <span class="badge text-bg-success">{bonus}</span>'
+    penalty = f' <span class="badge text-bg-warning">{penalty}</span>'
     rows = []
     for c in criteria:
         mark = bonus if c.kind == CriterionKind.BONUS else penalty if c.kind == CriterionKind.PENALTY else ""
