@@ -10,7 +10,7 @@ its bloc's leading unit), and the vote shares and quota figures are drawn from w
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 import django_filters
 from django import forms
@@ -211,9 +211,44 @@ def whole_queue_ids(year: int, sort: str) -> list[int]:
     return prepared(year=year)
 
 
+_QUEUE_SIZE = Prepared(
+    lambda year: Nomination.objects.filter(year=year).order_by().values("year").annotate(n=Count("pk"))
+    .values_list("n", flat=True)
+)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _queue_page(sort: str, start: int, stop: int) -> Prepared:
+    """One page of the year's whole queue in the order `sort`: a prepared query per order and page (a page's
+    bounds are part of its SQL)."""
+    return Prepared(lambda year: ordered(queue_queryset(year), sort)[start:stop])
+
+
+class WholeQueue:
+    """Every nomination of the year in the queue's order, for the paginator: its size and its pages read
+    through prepared queries, the same rows in the same order as `ordered(queue_queryset(year), sort)`."""
+
+    def __init__(self, year: int, sort: str):
+        self.year, self.sort = year, sort
+
+    def count(self) -> int:
+        return next(iter(_QUEUE_SIZE(year=self.year)), 0)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None or index.start is None or index.stop is None:
+            raise TypeError("WholeQueue gives pages: [start:stop]")
+        if index.stop <= index.start:  # the one page of an empty queue
+            return []
+        return _queue_page(self.sort, index.start, index.stop)(year=self.year)
+
+
 @dataclass
 class Queue:
-    """The filtered, sorted queue of one year. `rows` is a queryset, or a list once filtered by outcome."""
+    """The filtered, sorted queue of one year. `rows` is a queryset, a list once filtered by outcome, or a
+    WholeQueue when nothing narrows it."""
 
     filterset: QueueFilter
     sort: str
@@ -245,8 +280,14 @@ class Queue:
 
 def build_queue(year: int, params) -> Queue:
     award_types = cache(every_award_type)
-    filterset = QueueFilter(params, queryset=queue_queryset(year), award_types=award_types)
     sort = sort_param(params.get("sap_xep", ""))
+    if not any(params.get(key) for key in FILTER_KEYS if key != "sap_xep"):
+        # Nothing narrows the queue: its pages are read through prepared queries (WholeQueue); the filter set
+        # only shows the filters' form.
+        filterset = QueueFilter(params, queryset=Nomination.objects.none(), award_types=award_types)
+        filterset.is_valid()  # an empty form: every filter is optional
+        return Queue(filterset, sort, "", WholeQueue(year, sort), award_types)
+    filterset = QueueFilter(params, queryset=queue_queryset(year), award_types=award_types)
     rows = ordered(filterset.qs, sort)
     outcome = filterset.form.cleaned_data.get("kiem_tra") or ""
     queue = Queue(filterset, sort, outcome, rows, award_types)

@@ -14,7 +14,15 @@ from django.urls import reverse
 from awards.checks import assess
 from awards.models import DossierFile, Nomination, ReviewEvent
 from awards.services import nomination_transition
-from awards.views.review import VoteShare, ordered, queue_queryset, quota_rows, vote_shares, whole_queue_ids
+from awards.views.review import (
+    VoteShare,
+    WholeQueue,
+    ordered,
+    queue_queryset,
+    quota_rows,
+    vote_shares,
+    whole_queue_ids,
+)
 from blocs.models import AwardRule, Bloc, Membership
 from meetings.models import Attendance
 from meetings.services_ballots import ballot_create, ballot_record_counts
@@ -795,3 +803,28 @@ def test_side_by_side_navigation_of_the_whole_queue_follows_its_order(sort, queu
         "position": index + 1, "total": len(expected), "previous": expected[index - 1] if index else None,
         "next": expected[index + 1] if index + 1 < len(expected) else None, "page": 1,
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("sort", ["khoi", "-don_vi", "hinh_thuc", "-trang_thai", "ngay_trinh", "-ngay_trinh"])
+def test_the_unfiltered_queue_reads_pages_of_the_queues_own_order(sort, queue):
+    """With no filter the queue's pages come through prepared queries: the same rows, order and values."""
+    expected = list(ordered(queue_queryset(2025), sort))
+    whole = WholeQueue(2025, sort)
+    assert whole.count() == len(expected) == len(whole)
+    for start, stop in ((0, 2), (2, 4), (0, 50), (3, 53)):
+        got = whole[start:stop]
+        assert [n.pk for n in got] == [n.pk for n in expected[start:stop]]
+        assert [(n.bloc.name, n.unit.name, n.award_type.code, n.state_rank, n.submitted_at) for n in got] == [
+            (n.bloc.name, n.unit.name, n.award_type.code, n.state_rank, n.submitted_at) for n in expected[start:stop]
+        ]
+    assert WholeQueue(2030, sort).count() == 0
+    assert WholeQueue(2030, sort)[0:0] == []
+
+
+def test_the_unfiltered_queue_page_lists_every_nomination(queue, reviewer, client_for):
+    response = client_for(reviewer).get(f"{QUEUE}?nam=2025")
+    assert response.context["total"] == Nomination.objects.filter(year=2025).count()
+    assert [row[0].pk for row in response.context["rows"]] == [n.pk for n in ordered(queue_queryset(2025), "khoi")[:50]]
+    empty = client_for(reviewer).get(f"{QUEUE}?nam=2030")
+    assert empty.status_code == 200
+    assert "Không có hồ sơ nào phù hợp." in empty.content.decode()
