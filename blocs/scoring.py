@@ -121,21 +121,23 @@ class Totals:
 
 
 def totals(criteria: Iterable[CriterionSpec], values: Mapping[int, Decimal | None], bonus_cap: Decimal) -> Totals:
-    """Sum one unit's values: normal items, bonus capped, penalties (negative) added."""
-    result = Totals()
-    bonus = Decimal(0)
+    """Sum one unit's values: normal items, bonus capped, penalties (negative) added. (Sums kept in locals: a
+    grid or a ranking adds 40 criteria for each of its units and kinds.)"""
+    base = bonus = penalty = Decimal(0)
+    by_group: dict[int, Decimal] = {}
+    scored = 0
     for criterion in criteria:
         value = values.get(criterion.pk)
-        if value is None or criterion.kind == GROUP:
+        kind = criterion.kind
+        if value is None or kind == GROUP:
             continue
-        result.scored += 1
-        if criterion.kind == BONUS:
+        scored += 1
+        if kind == BONUS:
             bonus += value
-        elif criterion.kind == PENALTY:
-            result.penalty += value
+        elif kind == PENALTY:
+            penalty += value
         else:
-            result.base += value
-        if criterion.top_group is not None and criterion.kind not in (BONUS, PENALTY):
-            result.by_group[criterion.top_group] = result.by_group.get(criterion.top_group, Decimal(0)) + value
-    result.bonus = min(bonus, bonus_cap)
-    return result
+            base += value
+            if criterion.top_group is not None:
+                by_group[criterion.top_group] = by_group.get(criterion.top_group, Decimal(0)) + value
+    return Totals(base=base, bonus=min(bonus, bonus_cap), penalty=penalty, by_group=by_group, scored=scored)
