@@ -35,6 +35,7 @@ from django.db.models.query import (
 # Stand-ins: whole numbers that fit every integer column (a small positive integer field holds up to 32767)
 # and that no query of this app holds as a constant. Two sets, to tell the values from the constants.
 _FIRST, _SECOND = 20_011, 26_012  # odd and even, far apart
+MAX_SHAPES = 256  # compiled shapes kept per prepared query (each list length is a shape): a few hundred KB at most
 
 
 class Prepared:
@@ -70,6 +71,8 @@ class Prepared:
         key = (using, tuple(shape))
         compiled = self._compiled.get(key)
         if compiled is None:
+            if len(self._compiled) >= MAX_SHAPES:  # the oldest shape goes: a few lengths of list are the usual
+                self._compiled.pop(next(iter(self._compiled)), None)
             compiled = self._compiled[key] = _compile(self.build, shape, using)
         return compiled.run(flat_values, using)
 

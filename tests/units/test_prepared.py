@@ -175,3 +175,20 @@ def test_joined_rows_and_annotations_are_set_as_the_orm_sets_them(rows, world):
         assert second.closed_by == closer
         assert second.closed_by.full_name == "Trần Văn Khóa"
     assert len(queries) == 2
+
+
+def test_the_shapes_kept_are_bounded(rows, monkeypatch):
+    """Each length of a list is a shape compiled and kept; past the limit the oldest goes, answers stay right."""
+    from units import prepared as module
+
+    monkeypatch.setattr(module, "MAX_SHAPES", 2)
+    ratings = AnnualRating.objects
+    query = Prepared(
+        lambda unit_ids: (
+            ratings.filter(unit_id__in=unit_ids).values_list("unit_id", flat=True).distinct().order_by("unit_id")
+        )
+    )
+    for count in (1, 2, 3, 4, 1):
+        unit_ids = [u.pk for u in rows[:count]]
+        assert query(unit_ids=unit_ids) == sorted(unit_ids)
+        assert len(query._compiled) <= 2
