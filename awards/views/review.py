@@ -197,24 +197,21 @@ def ordered(queryset, sort: str):
     return queryset.order_by(head, *rest, "pk")
 
 
-_WHOLE_QUEUE: dict[str, Prepared] = {}
-
-
-def whole_queue_ids(year: int, sort: str) -> list[int]:
-    """The ids of every nomination of the year in the queue's order `sort` (no filter): one prepared query per
-    order, the same rows in the same order as the queue's `ordered(queue_queryset(year), sort)`."""
-    prepared = _WHOLE_QUEUE.get(sort)
-    if prepared is None:
-        prepared = _WHOLE_QUEUE[sort] = Prepared(
-            lambda year: ordered(queue_queryset(year), sort).values_list("pk", flat=True)
-        )
-    return prepared(year=year)
+def narrows(params) -> bool:
+    """Whether the request's filters narrow the queue (its sort and page do not)."""
+    return any(params.get(key) for key in FILTER_KEYS if key != "sap_xep")
 
 
 _QUEUE_SIZE = Prepared(
     lambda year: Nomination.objects.filter(year=year).order_by().values("year").annotate(n=Count("pk"))
     .values_list("n", flat=True)
 )  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _queue_ids(sort: str) -> Prepared:
+    """The ids of the year's whole queue in the order `sort`: a prepared query per order."""
+    return Prepared(lambda year: ordered(queue_queryset(year), sort).values_list("pk", flat=True))
 
 
 @lru_cache(maxsize=256)
@@ -233,6 +230,9 @@ class WholeQueue:
 
     def count(self) -> int:
         return next(iter(_QUEUE_SIZE(year=self.year)), 0)
+
+    def ids(self) -> list[int]:
+        return _queue_ids(self.sort)(year=self.year)
 
     def __len__(self) -> int:
         return self.count()
@@ -281,7 +281,7 @@ class Queue:
 def build_queue(year: int, params) -> Queue:
     award_types = cache(every_award_type)
     sort = sort_param(params.get("sap_xep", ""))
-    if not any(params.get(key) for key in FILTER_KEYS if key != "sap_xep"):
+    if not narrows(params):
         # Nothing narrows the queue: its pages are read through prepared queries (WholeQueue); the filter set
         # only shows the filters' form.
         filterset = QueueFilter(params, queryset=Nomination.objects.none(), award_types=award_types)
@@ -706,7 +706,7 @@ class ReviewDetail(ReviewAccess, TemplateView):
         its checks: computed with the queue's when the queue is filtered by their outcome, else by an assessment
         of its own that keeps the rows it read (the unit's history, the dossier), returned too."""
         params = self.request.GET
-        if any(params.get(key) for key in FILTER_KEYS if key != "sap_xep"):
+        if narrows(params):
             queue = build_queue(nomination.year, params)
             if isinstance(queue.rows, list):
                 ids = [n.pk for n in queue.rows]
@@ -714,11 +714,8 @@ class ReviewDetail(ReviewAccess, TemplateView):
                 ids = list(queue.rows.values_list("pk", flat=True))
             checks, award_types = queue.checks.get(nomination.pk), queue.award_types()
         else:  # the year's whole queue in the order asked for: a prepared query
-            ids, checks, award_types = (
-                whole_queue_ids(nomination.year, sort_param(params.get("sap_xep", ""))),
-                None,
-                None,
-            )
+            ids = WholeQueue(nomination.year, sort_param(params.get("sap_xep", ""))).ids()
+            checks = award_types = None
         assessment = None
         if checks is None:
             assessment = assess([nomination], records=True, award_types=award_types)

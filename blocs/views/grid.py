@@ -196,14 +196,10 @@ def totals_html(unit_id: int, totals: dict[str, str], *, oob: bool = False) -> S
 
 def _cell(data: GridData, unit_id: int, criterion_id: int, kind: str, editable: bool, posted, errors) -> dict:
     key = (unit_id, criterion_id)
-    score = data.scores.get(key)  # data.cell() and cell_key() written out: 600 calls of each a page
-    if score is None:
-        saved, version = "", 0
-    else:
-        value_attr, version_attr = FIELDS[kind]
-        saved, version = show_value(getattr(score, value_attr)), getattr(score, version_attr)
+    value, version = data.cell(unit_id, criterion_id, kind)
+    saved = show_value(value)
     cell = {
-        "key": f"{unit_id}-{criterion_id}",
+        "key": cell_key(unit_id, criterion_id),
         "shown": saved,
         "saved": saved,
         "version": version,

@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import numberformat
-from django.utils.formats import get_format
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from blocs import ratings_xlsx
@@ -61,24 +60,15 @@ def ranking_rows_html(table_rows) -> SafeString:
     """The ranking table's rows (from RankingResult.table_rows), written here rather than by the template: a
     dozen lookups and filters per row and per group were a fifth of the page's time. Every text is escaped."""
 
-    # As {{ value }} writes a number (formats.localize -> number_format), with the language's formats read once.
-    language = get_language()
-    separator, grouping, thousands = (
-        get_format(name, language) for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
-    )
-
-    def number(value) -> str:
-        return numberformat.format(value, separator, None, grouping, thousands, use_l10n=True)
-
-    def shown(value) -> str:
-        return "—" if value is None else escape(number(value))
+    def shown(value) -> str:  # as {{ value }} writes a number
+        return "—" if value is None else escape(localize(value))
 
     tied, not_scored, from_self = escape(_("đồng hạng")), escape(_("Chưa chấm")), escape(_("tự chấm"))
     html = []
     for row, subtotals in table_rows:
         if row.scored:
             badge = f'<br><span class="badge text-bg-warning">{tied}</span>' if row.tied else ""
-            rank = f'<td class="text-center fw-semibold">{escape(number(row.rank))}{badge}</td>'
+            rank = f'<td class="text-center fw-semibold">{escape(localize(row.rank))}{badge}</td>'
         else:
             rank = f'<td class="text-center"><span class="badge text-bg-secondary">{not_scored}</span></td>'
         source = f' <span class="badge text-bg-light border">{from_self}</span>' if row.from_self else ""

@@ -21,7 +21,6 @@ from awards.views.review import (
     queue_queryset,
     quota_rows,
     vote_shares,
-    whole_queue_ids,
 )
 from blocs.models import AwardRule, Bloc, Membership
 from meetings.models import Attendance
@@ -795,7 +794,7 @@ def test_a_viewer_page_asks_no_model_permission(queue, viewer, client_for):
 def test_side_by_side_navigation_of_the_whole_queue_follows_its_order(sort, queue, reviewer, client_for):
     """Unfiltered, "previous / next" read the year's queue through a prepared query: the queue's own order."""
     expected = [n.pk for n in ordered(queue_queryset(2025), sort)]
-    assert whole_queue_ids(2025, sort) == expected
+    assert WholeQueue(2025, sort).ids() == expected
     middle = expected[len(expected) // 2]
     response = client_for(reviewer).get(review_url(Nomination.objects.get(pk=middle), f"sap_xep={sort}"))
     index = expected.index(middle)
